@@ -1,0 +1,226 @@
+import { FrameTooLargeError, InvalidFrameError } from './errors.js';
+
+/**
+ * A queue of received chunks read with offsets. Bytes are copied only when a caller takes a
+ * range that spans chunks, and then only that range: pending input is never re-concatenated
+ * on every read, so a 512 MiB value arriving in 64 KiB reads costs one copy, not thousands.
+ */
+export class ByteQueue {
+  private chunks: Buffer[] = [];
+  /** Read position inside chunks[0]. */
+  private head = 0;
+  private total = 0;
+
+  get length(): number {
+    return this.total;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+  }
+
+  /** Byte at `offset` from the read position; -1 past the end. */
+  byteAt(offset: number): number {
+    if (offset >= this.total) return -1;
+    let pos = this.head + offset;
+    for (const chunk of this.chunks) {
+      if (pos < chunk.length) return chunk[pos]!;
+      pos -= chunk.length;
+    }
+    return -1;
+  }
+
+  /** Offset of the first `byte` at or after `from`, or -1. Each chunk is searched natively. */
+  indexOf(byte: number, from = 0): number {
+    let base = 0;
+    for (let i = 0; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i]!;
+      const start = i === 0 ? this.head : 0;
+      const size = chunk.length - start;
+      if (from < base + size) {
+        const found = chunk.indexOf(byte, start + Math.max(0, from - base));
+        if (found !== -1) return base + found - start;
+      }
+      base += size;
+    }
+    return -1;
+  }
+
+  /** Reads a big-endian u32 at `offset` without consuming; caller checks length first. */
+  readUInt32BE(offset: number): number {
+    const first = this.chunks[0]!;
+    const pos = this.head + offset;
+    if (pos + 4 <= first.length) return first.readUInt32BE(pos);
+    return (
+      ((this.byteAt(offset) << 24) |
+        (this.byteAt(offset + 1) << 16) |
+        (this.byteAt(offset + 2) << 8) |
+        this.byteAt(offset + 3)) >>>
+      0
+    );
+  }
+
+  /**
+   * Removes and returns the next `n` bytes. A range inside one chunk is a zero-copy view:
+   * callers that keep it must copy if they need it to outlive the chunk's reuse (Node never reuses
+   * socket chunks, so views are safe to keep).
+   */
+  take(n: number): Buffer {
+    if (n > this.total) throw new RangeError(`take(${n}) with only ${this.total} bytes queued`);
+    if (n === 0) return Buffer.alloc(0);
+    const first = this.chunks[0]!;
+    if (this.head + n <= first.length) {
+      const view = first.subarray(this.head, this.head + n);
+      this.advance(n);
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let written = 0;
+    while (written < n) {
+      const chunk = this.chunks[0]!;
+      const available = chunk.length - this.head;
+      const count = Math.min(available, n - written);
+      chunk.copy(out, written, this.head, this.head + count);
+      written += count;
+      this.advance(count);
+    }
+    return out;
+  }
+
+  /** Drops the next `n` bytes. */
+  skip(n: number): void {
+    if (n > this.total) throw new RangeError(`skip(${n}) with only ${this.total} bytes queued`);
+    let left = n;
+    while (left > 0) {
+      const available = this.chunks[0]!.length - this.head;
+      const count = Math.min(available, left);
+      this.advance(count);
+      left -= count;
+    }
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.total = 0;
+  }
+
+  private advance(n: number): void {
+    this.head += n;
+    this.total -= n;
+    if (this.head === this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.head = 0;
+    }
+  }
+}
+
+/** An incremental decoder: push chunks as they arrive, get complete frames back. */
+export interface FrameDecoder<F> {
+  /** Adds a chunk and returns every frame it completed. Throws a StrataError on bad input. */
+  push(chunk: Buffer): F[];
+  /** Bytes received but not yet part of a complete frame. */
+  readonly pending: number;
+}
+
+export interface LineDecoderOptions {
+  /** Longest line accepted, without its terminator. */
+  maxLineLength: number;
+}
+
+/** Splits input on LF; a CR before the LF is dropped. Lines are returned without terminators. */
+export class LineDecoder implements FrameDecoder<Buffer> {
+  private readonly queue = new ByteQueue();
+  private scanned = 0;
+  private readonly maxLineLength: number;
+
+  constructor(options: LineDecoderOptions) {
+    this.maxLineLength = options.maxLineLength;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  push(chunk: Buffer): Buffer[] {
+    this.queue.push(chunk);
+    const lines: Buffer[] = [];
+    for (;;) {
+      // Only bytes not searched before are searched again.
+      const lf = this.queue.indexOf(0x0a, this.scanned);
+      if (lf === -1) {
+        this.scanned = this.queue.length;
+        // The limit counts the line without its terminator; a lone trailing CR may still be one.
+        const carried = this.queue.byteAt(this.queue.length - 1) === 0x0d ? 1 : 0;
+        if (this.queue.length - carried > this.maxLineLength) {
+          throw new FrameTooLargeError(this.queue.length, this.maxLineLength);
+        }
+        return lines;
+      }
+      const hasCr = lf > 0 && this.queue.byteAt(lf - 1) === 0x0d;
+      const length = hasCr ? lf - 1 : lf;
+      if (length > this.maxLineLength) throw new FrameTooLargeError(length, this.maxLineLength);
+      lines.push(this.queue.take(length));
+      this.queue.skip(lf + 1 - length);
+      this.scanned = 0;
+    }
+  }
+}
+
+export interface LengthPrefixedFrame {
+  /** The type byte, or -1 when the framing has none. */
+  type: number;
+  payload: Buffer;
+}
+
+export interface LengthPrefixedOptions {
+  /** Frames start with a 1-byte type before the length (PostgreSQL messages). */
+  typeByte: boolean;
+  /** The length counts its own 4 bytes (true for PostgreSQL). */
+  lengthIncludesSelf: boolean;
+  /** Largest payload accepted. */
+  maxPayload: number;
+}
+
+/** u32 big-endian length-prefixed frames, optionally preceded by a type byte. */
+export class LengthPrefixedDecoder implements FrameDecoder<LengthPrefixedFrame> {
+  private readonly queue = new ByteQueue();
+  private readonly options: LengthPrefixedOptions;
+  /** Switched off after the first frame for protocols whose startup message has no type byte. */
+  private typeByte: boolean;
+
+  constructor(options: LengthPrefixedOptions) {
+    this.options = options;
+    this.typeByte = options.typeByte;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** PostgreSQL's startup packet has no type byte; later messages do. */
+  setTypeByte(enabled: boolean): void {
+    this.typeByte = enabled;
+  }
+
+  push(chunk: Buffer): LengthPrefixedFrame[] {
+    this.queue.push(chunk);
+    const frames: LengthPrefixedFrame[] = [];
+    for (;;) {
+      const headerSize = (this.typeByte ? 1 : 0) + 4;
+      if (this.queue.length < headerSize) return frames;
+      const rawLength = this.queue.readUInt32BE(headerSize - 4);
+      const payloadLength = this.options.lengthIncludesSelf ? rawLength - 4 : rawLength;
+      if (payloadLength < 0) throw new InvalidFrameError(`invalid frame length ${rawLength}`);
+      if (payloadLength > this.options.maxPayload) {
+        throw new FrameTooLargeError(payloadLength, this.options.maxPayload);
+      }
+      if (this.queue.length < headerSize + payloadLength) return frames;
+      const type = this.typeByte ? this.queue.byteAt(0) : -1;
+      this.queue.skip(headerSize);
+      frames.push({ type, payload: this.queue.take(payloadLength) });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+export * from './errors.js';
+export * from './log.js';
+export * from './config.js';
+export * from './framing.js';
+export * from './timers.js';
+export * from './signals.js';
+export { Connection, type ConnectionHandler, type ConnectionLimits } from './net/connection.js';
+export {
+  StrataServer,
+  type ServerOptions,
+  type CloseOptions,
+  type ServerStats,
+} from './net/server.js';

@@ -1,0 +1,101 @@
+/**
+ * A hashed timer wheel: one Node interval drives any number of coarse deadlines (idle
+ * connections, header timeouts). Scheduling and cancelling are O(1); a tick touches one slot.
+ * Deadlines fire at most one tick late, never early.
+ */
+export interface TimerWheelOptions {
+  /** Resolution in milliseconds. */
+  tickMs?: number;
+  /** Number of slots; a deadline further away than slots*tickMs waits extra rounds. */
+  slots?: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+export class WheelTimer {
+  /** @internal */ slot = -1;
+  constructor(
+    readonly deadline: number,
+    /** @internal */ readonly callback: () => void,
+  ) {}
+}
+
+export class TimerWheel {
+  private readonly tickMs: number;
+  private readonly slots: Array<Set<WheelTimer>>;
+  private readonly now: () => number;
+  private interval: NodeJS.Timeout | undefined;
+  private lastTick: number;
+  private count = 0;
+
+  constructor(options: TimerWheelOptions = {}) {
+    this.tickMs = options.tickMs ?? 100;
+    this.now = options.now ?? Date.now;
+    this.slots = Array.from({ length: options.slots ?? 512 }, () => new Set<WheelTimer>());
+    this.lastTick = Math.floor(this.now() / this.tickMs);
+  }
+
+  /** Number of pending timers. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Calls `callback` once, `delayMs` from now (rounded up to the next tick). */
+  schedule(delayMs: number, callback: () => void): WheelTimer {
+    const timer = new WheelTimer(this.now() + Math.max(0, delayMs), callback);
+    const tick = Math.max(Math.ceil(timer.deadline / this.tickMs), this.lastTick + 1);
+    timer.slot = tick % this.slots.length;
+    this.slots[timer.slot]!.add(timer);
+    if (++this.count === 1) this.start();
+    return timer;
+  }
+
+  cancel(timer: WheelTimer | undefined): void {
+    if (!timer || timer.slot === -1) return;
+    this.slots[timer.slot]!.delete(timer);
+    timer.slot = -1;
+    if (--this.count === 0) this.stop();
+  }
+
+  /** Advances the wheel to the current time, firing what is due. Called by the interval. */
+  advance(): void {
+    const current = Math.floor(this.now() / this.tickMs);
+    const now = this.now();
+    // After a long stall, one pass over every slot is enough.
+    const steps = Math.min(current - this.lastTick, this.slots.length);
+    for (let step = 1; step <= steps; step++) {
+      const slot = this.slots[(this.lastTick + step) % this.slots.length]!;
+      for (const timer of slot) {
+        if (timer.deadline > now) continue;
+        slot.delete(timer);
+        timer.slot = -1;
+        this.count--;
+        timer.callback();
+      }
+    }
+    this.lastTick = Math.max(this.lastTick, current);
+    if (this.count === 0) this.stop();
+  }
+
+  /** Cancels every timer and stops the interval. */
+  close(): void {
+    for (const slot of this.slots) {
+      for (const timer of slot) timer.slot = -1;
+      slot.clear();
+    }
+    this.count = 0;
+    this.stop();
+  }
+
+  private start(): void {
+    this.lastTick = Math.max(this.lastTick, Math.floor(this.now() / this.tickMs) - 1);
+    this.interval = setInterval(() => this.advance(), this.tickMs);
+    // Timers alone never keep the process alive.
+    this.interval.unref();
+  }
+
+  private stop(): void {
+    if (this.interval) clearInterval(this.interval);
+    this.interval = undefined;
+  }
+}
