@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Helpers for the packages' own tests. Tests that need a Debian tool (redis-server, nginx, wrk,
+ * bash, tmux...) ask for it here: without it they are skipped with the reason, except when
+ * STRATA_REQUIRE_TOOLS=1 (set by .ci/run, which installs them), where a missing tool fails.
+ */
+
+/** Minimal surface of a tap Test used here, so this module does not depend on tap. */
+interface TestLike {
+  skip(message: string): void;
+  fail(message: string): void;
+  teardown(fn: () => void | Promise<void>): void;
+}
+
+export function findTool(name: string): string | undefined {
+  try {
+    const path = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    return path || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function toolsRequired(): boolean {
+  return process.env.STRATA_REQUIRE_TOOLS === '1';
+}
+
+/**
+ * Returns the tool's path, or undefined after marking the test skipped (or failed under
+ * STRATA_REQUIRE_TOOLS=1). Callers return early on undefined.
+ */
+export function requireTool(t: TestLike, name: string): string | undefined {
+  const path = findTool(name);
+  if (path) return path;
+  const message = `${name} is not installed (apt-get install it; .ci/run does)`;
+  if (toolsRequired()) t.fail(message);
+  else t.skip(message);
+  return undefined;
+}
+
+/** A fresh temp directory removed when the test ends. */
+export function tempDir(t: TestLike, prefix = 'strata-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
