@@ -1,0 +1,6 @@
+import type { Utility } from './types.js';
+
+export const cp: Utility = async (ctx) => {
+  ctx.stderr.write('cp: not implemented yet\n');
+  return 1;
+};

@@ -1,0 +1,6 @@
+import type { Utility } from './types.js';
+
+export const mv: Utility = async (ctx) => {
+  ctx.stderr.write('mv: not implemented yet\n');
+  return 1;
+};

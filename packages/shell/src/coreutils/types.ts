@@ -1,0 +1,34 @@
+/**
+ * The contract between the shell's interpreter and the built-in coreutils (ls, cp, mv, rm,
+ * mkdir, cat). The interpreter applies redirections and pipes, then hands a utility its
+ * arguments and three streams; the utility resolves to its exit status.
+ */
+
+/** Where a utility writes its standard output or standard error. */
+export interface OutputSink {
+  write(data: string | Uint8Array): void;
+  /** True when the sink is a terminal (ls then prints columns). */
+  readonly isTTY: boolean;
+  /** Terminal width in columns (80 when unknown). */
+  readonly columns: number;
+}
+
+/** Where a utility reads its standard input. */
+export interface InputSource {
+  /** The next chunk of input, or null at end of file. */
+  read(): Promise<Buffer | null>;
+}
+
+export interface UtilityContext {
+  /** Arguments, without the command name. */
+  args: string[];
+  /** The shell's current directory: relative paths resolve against it. */
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  stdin: InputSource;
+  stdout: OutputSink;
+  stderr: OutputSink;
+}
+
+/** A utility resolves to its exit status. */
+export type Utility = (ctx: UtilityContext) => Promise<number>;
