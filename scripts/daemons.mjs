@@ -1,0 +1,20 @@
+// The daemons that are finished enough to start by default: package, bin, default port, client.
+// scripts/up.mjs, scripts/pack-check.mjs and the compose test read this one table.
+export const daemons = [
+  {
+    name: 'kvstore',
+    package: '@strata/kvstore',
+    bin: 'strata-kvstore',
+    port: 6379,
+    client: 'redis-cli -p 6379',
+    args: ['--dir', 'data/kvstore', '--appendonly', 'yes'],
+  },
+  {
+    name: 'httpd',
+    package: '@strata/httpd',
+    bin: 'strata-httpd',
+    port: 8080,
+    client: 'curl http://127.0.0.1:8080/',
+    args: ['--root', 'public'],
+  },
+];
