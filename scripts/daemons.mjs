@@ -1,4 +1,5 @@
 // The daemons that are finished enough to start by default: package, bin, default port, client.
+// (strata-sh is a shell, not a daemon: scripts/pack-check.mjs checks it separately.)
 // scripts/up.mjs, scripts/pack-check.mjs and the compose test read this one table.
 export const daemons = [
   {
@@ -8,6 +9,8 @@ export const daemons = [
     port: 6379,
     client: 'redis-cli -p 6379',
     args: ['--dir', 'data/kvstore', '--appendonly', 'yes'],
+    // What a client says first and the start of the reply that proves the daemon is serving.
+    probe: { send: 'PING\r\n', expect: '+PONG' },
   },
   {
     name: 'httpd',
@@ -16,5 +19,6 @@ export const daemons = [
     port: 8080,
     client: 'curl http://127.0.0.1:8080/',
     args: ['--root', 'public'],
+    probe: { send: 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: 'HTTP/1.1 ' },
   },
 ];
