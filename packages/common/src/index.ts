@@ -11,3 +11,16 @@ export {
   type CloseOptions,
   type ServerStats,
 } from './net/server.js';
+export * from './metrics/registry.js';
+export {
+  PROMETHEUS_CONTENT_TYPE,
+  formatPrometheusValue,
+  renderPrometheusText,
+} from './metrics/prometheus.js';
+export {
+  MAX_DATAGRAM,
+  StatsdPusher,
+  type StatsdOptions,
+  parseHostPort,
+  type HostPort,
+} from './metrics/statsd.js';
