@@ -1,6 +1,644 @@
-import type { Utility } from './types.js';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
+import { report, strerror, usageError } from './errors.js';
+import { humanSize } from './human.js';
+import { isDeviceMode, isDirMode, isLinkMode, isRegularMode, modeString } from './modes.js';
+import { type OptionSpec, parseCommandLine } from './options.js';
+import { compareBytes, joinName, resolveOperand } from './paths.js';
+import { isUtf8Locale, quote, shellQuote } from './quote.js';
+import type { Utility, UtilityContext } from './types.js';
+import { IdNames } from './users.js';
+import { stringWidth } from './width.js';
+
+/**
+ * ls as GNU coreutils 9.1 prints it in the C locale: names sorted byte-wise (GNU sorts with
+ * strcoll, so under a UTF-8 locale its order differs; ours is always the C order), columns on a
+ * terminal, one name a line otherwise, and the long format with GNU's widths and date styles.
+ */
+
+const OPTIONS: OptionSpec[] = [
+  { key: 'all', short: 'a', long: 'all' },
+  { key: 'almost-all', short: 'A', long: 'almost-all' },
+  { key: 'directory', short: 'd', long: 'directory' },
+  { key: 'classify', short: 'F', long: 'classify' },
+  { key: 'slash', short: 'p', long: 'indicator-style=slash' },
+  { key: 'human', short: 'h', long: 'human-readable' },
+  { key: 'long', short: 'l' },
+  { key: 'no-owner', short: 'g' },
+  { key: 'no-group', short: 'o' },
+  { key: 'no-group', short: 'G', long: 'no-group' },
+  { key: 'numeric', short: 'n', long: 'numeric-uid-gid' },
+  { key: 'recursive', short: 'R', long: 'recursive' },
+  { key: 'single', short: '1' },
+  { key: 'columns', short: 'C' },
+  { key: 'across', short: 'x' },
+  { key: 'time', short: 't' },
+  { key: 'reverse', short: 'r', long: 'reverse' },
+  { key: 'size', short: 'S' },
+  { key: 'unsorted', short: 'U' },
+  { key: 'sort', long: 'sort', argument: 'required' },
+  { key: 'inode', short: 'i', long: 'inode' },
+  { key: 'dereference', short: 'L', long: 'dereference' },
+  { key: 'dereference-command-line', short: 'H', long: 'dereference-command-line' },
+  { key: 'width', short: 'w', long: 'width', argument: 'required' },
+  { key: 'literal', short: 'N', long: 'literal' },
+  { key: 'quoting-style', long: 'quoting-style', argument: 'required' },
+  { key: 'group-directories-first', long: 'group-directories-first' },
+  { key: 'color', long: 'color', argument: 'optional' },
+  { key: 'color', long: 'colour', argument: 'optional' },
+];
+
+const USAGE = `Usage: ls [OPTION]... [FILE]...
+List information about the FILEs (the current directory by default).
+Entries are sorted by name in the C locale's byte order unless -t, -S, -U or --sort is given.
+
+  -a, --all                  do not ignore entries starting with .
+  -A, --almost-all           do not list implied . and ..
+  -C                         list entries by columns
+  -d, --directory            list directories themselves, not their contents
+  -F, --classify             append indicator (one of */=@|) to entries
+  -g                         like -l, but do not list owner
+  -G, --no-group             in a long listing, don't print group names
+  -h, --human-readable       with -l, print sizes like 1K 234M 2G
+  -H, --dereference-command-line  follow symbolic links listed on the command line
+  -i, --inode                print the index number of each file
+  -l                         use a long listing format
+  -L, --dereference          show information for the file a symbolic link references
+  -n, --numeric-uid-gid      like -l, but list numeric user and group IDs
+  -N, --literal              print entry names without quoting
+  -o                         like -l, but do not list group information
+  -p                         append / indicator to directories
+  -r, --reverse              reverse order while sorting
+  -R, --recursive            list subdirectories recursively
+  -S                         sort by file size, largest first
+  -t                         sort by modification time, newest first
+  -U                         do not sort; list entries in directory order
+  -w, --width=COLS           set output width to COLS
+  -x                         list entries by lines instead of by columns
+  -1                         list one file per line
+      --group-directories-first  group directories before files
+      --quoting-style=WORD   literal, shell-escape or shell-escape-always
+      --sort=WORD            none, size, time or name
+      --help                 display this help and exit
+
+Exit status: 0 if OK, 1 if minor problems (e.g., cannot access subdirectory),
+2 if serious trouble (e.g., cannot access command-line argument).
+`;
+
+type Format = 'long' | 'columns' | 'across' | 'single';
+type Quoting = 'literal' | 'shell-escape' | 'shell-escape-always';
+
+interface Config {
+  format: Format;
+  hidden: 'none' | 'almost' | 'all';
+  directory: boolean;
+  recursive: boolean;
+  human: boolean;
+  sort: 'name' | 'time' | 'size' | 'none';
+  reverse: boolean;
+  indicator: 'none' | 'slash' | 'classify';
+  dereference: 'never' | 'command-line' | 'command-line-dirs' | 'always';
+  quoting: Quoting;
+  width: number;
+  owner: boolean;
+  group: boolean;
+  numeric: boolean;
+  inode: boolean;
+  directoriesFirst: boolean;
+  utf8: boolean;
+}
+
+interface FileStat {
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  size: bigint;
+  blocks: bigint;
+  ino: bigint;
+  rdev: number;
+  mtimeNs: bigint;
+}
+
+interface Entry {
+  /** The name shown: the operand on the command line, the base name inside a directory. */
+  name: string;
+  path: string;
+  stat: FileStat;
+  linkTarget?: string;
+  /** What a symbolic link points to, when that exists. */
+  targetStat?: FileStat;
+}
+
+async function statFile(path: string, follow: boolean): Promise<FileStat> {
+  const s = follow ? await stat(path, { bigint: true }) : await lstat(path, { bigint: true });
+  return {
+    mode: Number(s.mode),
+    nlink: Number(s.nlink),
+    uid: Number(s.uid),
+    gid: Number(s.gid),
+    size: s.size,
+    blocks: s.blocks,
+    ino: s.ino,
+    rdev: Number(s.rdev),
+    mtimeNs: s.mtimeNs,
+  };
+}
+
+function configure(options: { key: string; value?: string }[], ctx: UtilityContext) {
+  const config: Config = {
+    format: ctx.stdout.isTTY ? 'columns' : 'single',
+    hidden: 'none',
+    directory: false,
+    recursive: false,
+    human: false,
+    sort: 'name',
+    reverse: false,
+    indicator: 'none',
+    dereference: 'never',
+    quoting: ctx.stdout.isTTY ? 'shell-escape' : 'literal',
+    width: ctx.stdout.columns > 0 ? ctx.stdout.columns : 80,
+    owner: true,
+    group: true,
+    numeric: false,
+    inode: false,
+    directoriesFirst: false,
+    utf8: isUtf8Locale(ctx.env),
+  };
+  let dereference: Config['dereference'] | undefined;
+  const styleFromEnv = ctx.env.QUOTING_STYLE;
+  if (styleFromEnv === 'literal' || styleFromEnv?.startsWith('shell-escape')) {
+    config.quoting = styleFromEnv as Quoting;
+  }
+  const columnsFromEnv = Number(ctx.env.COLUMNS);
+  if (Number.isInteger(columnsFromEnv) && columnsFromEnv > 0) config.width = columnsFromEnv;
+  for (const { key, value } of options) {
+    switch (key) {
+      case 'all':
+        config.hidden = 'all';
+        break;
+      case 'almost-all':
+        config.hidden = 'almost';
+        break;
+      case 'directory':
+        config.directory = true;
+        break;
+      case 'classify':
+        config.indicator = 'classify';
+        break;
+      case 'slash':
+        config.indicator = 'slash';
+        break;
+      case 'human':
+        config.human = true;
+        break;
+      case 'long':
+        config.format = 'long';
+        break;
+      case 'no-owner':
+        config.format = 'long';
+        config.owner = false;
+        break;
+      case 'no-group':
+        if (value === undefined && ctx.args.includes('-o')) config.format = 'long';
+        config.group = false;
+        break;
+      case 'numeric':
+        config.format = 'long';
+        config.numeric = true;
+        break;
+      case 'recursive':
+        config.recursive = true;
+        break;
+      case 'single':
+        config.format = 'single';
+        break;
+      case 'columns':
+        config.format = 'columns';
+        break;
+      case 'across':
+        config.format = 'across';
+        break;
+      case 'time':
+        config.sort = 'time';
+        break;
+      case 'size':
+        config.sort = 'size';
+        break;
+      case 'unsorted':
+        config.sort = 'none';
+        break;
+      case 'sort':
+        if (value === 'none' || value === 'size' || value === 'time' || value === 'name') {
+          config.sort = value;
+        } else {
+          return `invalid argument ${quote(value ?? '')} for '--sort'\nValid arguments are:\n  - 'none'\n  - 'time'\n  - 'size'\n  - 'name'`;
+        }
+        break;
+      case 'reverse':
+        config.reverse = true;
+        break;
+      case 'inode':
+        config.inode = true;
+        break;
+      case 'dereference':
+        dereference = 'always';
+        break;
+      case 'dereference-command-line':
+        dereference = 'command-line';
+        break;
+      case 'width': {
+        const width = Number(value);
+        if (!/^\d+$/.test(value ?? '')) return `invalid line width: ${quote(value ?? '')}`;
+        config.width = width === 0 ? Number.MAX_SAFE_INTEGER : width;
+        break;
+      }
+      case 'literal':
+        config.quoting = 'literal';
+        break;
+      case 'quoting-style':
+        if (value !== 'literal' && value !== 'shell-escape' && value !== 'shell-escape-always') {
+          return `invalid argument ${quote(value ?? '')} for '--quoting-style'`;
+        }
+        config.quoting = value;
+        break;
+      case 'group-directories-first':
+        config.directoriesFirst = true;
+        break;
+      case 'color':
+        // Accepted for compatibility with `alias ls='ls --color=auto'`; output is uncoloured.
+        break;
+    }
+  }
+  // GNU follows command-line symlinks to directories unless the listing shows the links.
+  config.dereference =
+    dereference ??
+    (config.directory || config.indicator === 'classify' || config.format === 'long'
+      ? 'never'
+      : 'command-line-dirs');
+  return config;
+}
 
 export const ls: Utility = async (ctx) => {
-  ctx.stderr.write('ls: not implemented yet\n');
-  return 1;
+  const parsed = parseCommandLine(ctx, 'ls', OPTIONS, USAGE, 2);
+  if (typeof parsed === 'number') return parsed;
+  const config = configure(parsed.options, ctx);
+  if (typeof config === 'string') {
+    usageError(ctx.stderr, 'ls', config);
+    return 1;
+  }
+  return new Lister(ctx, config).run(parsed.operands);
 };
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const SIX_MONTHS_NS = BigInt(31556952 / 2) * 1_000_000_000n;
+
+class Lister {
+  private status = 0;
+  private printedSomething = false;
+  private readonly ids = new IdNames();
+  private readonly nowNs = BigInt(Date.now()) * 1_000_000n;
+  private readonly visited = new Set<string>();
+  private readonly dateParts: Intl.DateTimeFormat;
+
+  constructor(
+    private readonly ctx: UtilityContext,
+    private readonly config: Config,
+  ) {
+    const zone = ctx.env.TZ?.replace(/^:/, '');
+    this.dateParts = makeDateFormat(zone);
+  }
+
+  async run(operands: string[]): Promise<number> {
+    const showHeaders = this.config.recursive || operands.length > 1;
+    if (operands.length === 0) operands = ['.'];
+    const files: Entry[] = [];
+    const dirs: Entry[] = [];
+    for (const operand of operands) {
+      const entry = await this.statOperand(operand);
+      if (!entry) continue;
+      if (!this.config.directory && isDirMode(entry.stat.mode)) dirs.push(entry);
+      else files.push(entry);
+    }
+    // GNU sizes the columns of the file operands' long listing over the directory operands too.
+    if (files.length > 0) this.printGroup(this.sorted(files), false, [...files, ...dirs]);
+    for (const dir of this.sorted(dirs)) await this.listDirectory(dir, showHeaders, true);
+    return this.status;
+  }
+
+  private fail(status: number, message: string): void {
+    report(this.ctx.stderr, 'ls', message);
+    this.status = Math.max(this.status, status);
+  }
+
+  private async statOperand(operand: string): Promise<Entry | undefined> {
+    const path = resolveOperand(this.ctx, operand);
+    const { dereference } = this.config;
+    try {
+      let fileStat = await statFile(
+        path,
+        dereference === 'always' || dereference === 'command-line',
+      );
+      if (isLinkMode(fileStat.mode) && dereference === 'command-line-dirs') {
+        const target = await statFile(path, true).catch(() => undefined);
+        if (target && isDirMode(target.mode)) fileStat = target;
+      }
+      return await this.withLinkInfo({ name: operand, path, stat: fileStat });
+    } catch (error) {
+      if (dereference !== 'never') {
+        // A dangling symlink given on the command line is still listed, as the link itself.
+        const linkStat = await statFile(path, false).catch(() => undefined);
+        if (linkStat) return this.withLinkInfo({ name: operand, path, stat: linkStat });
+      }
+      this.fail(2, `cannot access ${quote(operand)}: ${strerror(error)}`);
+      return undefined;
+    }
+  }
+
+  private async withLinkInfo(entry: Entry): Promise<Entry> {
+    if (!isLinkMode(entry.stat.mode)) return entry;
+    if (this.config.format !== 'long' && this.config.indicator === 'none') return entry;
+    entry.linkTarget = await readlink(entry.path).catch(() => undefined);
+    entry.targetStat = await statFile(entry.path, true).catch(() => undefined);
+    return entry;
+  }
+
+  private async listDirectory(dir: Entry, showHeader: boolean, commandLine: boolean) {
+    let names: string[];
+    try {
+      names = await readdir(dir.path);
+    } catch (error) {
+      this.fail(
+        commandLine ? 2 : 1,
+        `cannot open directory ${quote(dir.name)}: ${strerror(error)}`,
+      );
+      return;
+    }
+    if (this.config.dereference === 'always') {
+      const key = `${dir.stat.ino}`;
+      if (this.visited.has(key) && !commandLine) {
+        this.fail(1, `${quote(dir.name)}: not listing already-listed directory`);
+        return;
+      }
+      this.visited.add(key);
+    }
+    if (showHeader) {
+      if (this.printedSomething) this.ctx.stdout.write('\n');
+      this.ctx.stdout.write(`${this.quoteName(dir.name, false)}:\n`);
+      this.printedSomething = true;
+    }
+    if (this.config.hidden === 'all') names.push('.', '..');
+    if (this.config.hidden === 'none') names = names.filter((n) => !n.startsWith('.'));
+    const entries: Entry[] = [];
+    for (const name of names) {
+      const path = joinName(dir.path, name);
+      try {
+        const fileStat = await statFile(path, this.config.dereference === 'always').catch(
+          (error) => {
+            if (this.config.dereference !== 'always') throw error;
+            return statFile(path, false);
+          },
+        );
+        entries.push(await this.withLinkInfo({ name, path, stat: fileStat }));
+      } catch (error) {
+        this.fail(1, `cannot access ${quote(joinName(dir.name, name))}: ${strerror(error)}`);
+      }
+    }
+    const sorted = this.sorted(entries);
+    this.printGroup(sorted, true);
+    if (!this.config.recursive) return;
+    for (const entry of sorted) {
+      if (entry.name === '.' || entry.name === '..' || !isDirMode(entry.stat.mode)) continue;
+      const child = { ...entry, name: joinName(dir.name, entry.name) };
+      await this.listDirectory(child, true, false);
+    }
+  }
+
+  private sorted(entries: Entry[]): Entry[] {
+    const { sort, reverse, directoriesFirst } = this.config;
+    const byName = (a: Entry, b: Entry) => compareBytes(a.name, b.name);
+    const compare = (a: Entry, b: Entry): number => {
+      if (sort === 'time') {
+        const diff = b.stat.mtimeNs - a.stat.mtimeNs;
+        return diff === 0n ? byName(a, b) : diff > 0n ? 1 : -1;
+      }
+      if (sort === 'size') {
+        const diff = b.stat.size - a.stat.size;
+        return diff === 0n ? byName(a, b) : diff > 0n ? 1 : -1;
+      }
+      return byName(a, b);
+    };
+    let result = sort === 'none' ? [...entries] : [...entries].sort(compare);
+    if (reverse && sort !== 'none') result.reverse();
+    if (directoriesFirst) {
+      const isDir = (e: Entry) => isDirMode(e.targetStat?.mode ?? e.stat.mode);
+      result = [...result.filter(isDir), ...result.filter((e) => !isDir(e))];
+    }
+    return result;
+  }
+
+  /** A name as this listing prints it, with the alignment space GNU adds beside quoted names. */
+  private quoteName(name: string, alignQuotes: boolean): string {
+    const { quoting, utf8 } = this.config;
+    if (quoting === 'literal') return name;
+    const quoted = shellQuote(name, { always: quoting === 'shell-escape-always', utf8 });
+    return alignQuotes && !quoted.startsWith("'") && !quoted.startsWith('"')
+      ? ` ${quoted}`
+      : quoted;
+  }
+
+  private indicator(fileStat: FileStat | undefined): string {
+    if (!fileStat || this.config.indicator === 'none') return '';
+    const { mode } = fileStat;
+    if (isDirMode(mode)) return '/';
+    if (this.config.indicator === 'slash') return '';
+    if (isLinkMode(mode)) return '@';
+    if (isRegularMode(mode)) return mode & 0o111 ? '*' : '';
+    const type = mode & 0o170000;
+    if (type === 0o010000) return '|';
+    if (type === 0o140000) return '=';
+    return '';
+  }
+
+  private printGroup(entries: Entry[], inDirectory: boolean, sizedOver = entries): void {
+    const { quoting, utf8 } = this.config;
+    const alignQuotes =
+      quoting === 'shell-escape' && entries.some((e) => shellQuote(e.name, { utf8 }) !== e.name);
+    const names = entries.map((e) => this.quoteName(e.name, alignQuotes));
+    if (this.config.format === 'long') {
+      this.printLong(entries, names, inDirectory, sizedOver);
+    } else {
+      const inodes = this.config.inode ? entries.map((e) => e.stat.ino.toString()) : [];
+      const inodeWidth = Math.max(0, ...inodes.map((i) => i.length));
+      const cells = entries.map((e, i) => {
+        const inode = this.config.inode ? `${inodes[i].padStart(inodeWidth)} ` : '';
+        return inode + names[i] + this.indicator(e.stat);
+      });
+      if (this.config.format === 'single') {
+        this.ctx.stdout.write(cells.map((c) => `${c}\n`).join(''));
+      } else {
+        this.ctx.stdout.write(layoutColumns(cells, this.config.width, this.config.format));
+      }
+    }
+    if (entries.length > 0 || inDirectory) this.printedSomething = true;
+  }
+
+  private printLong(
+    entries: Entry[],
+    names: string[],
+    inDirectory: boolean,
+    sizedOver: Entry[],
+  ): void {
+    const { config, ids } = this;
+    const lines: string[] = [];
+    if (inDirectory) {
+      const blocks = entries.reduce((sum, e) => sum + e.stat.blocks, 0n);
+      const total = config.human ? humanSize(blocks * 512n) : ((blocks + 1n) / 2n).toString();
+      lines.push(`total ${total}`);
+    }
+    const rowOf = new Map(
+      sizedOver.map((e) => {
+        const { stat: s } = e;
+        const device = isDeviceMode(s.mode);
+        const row = {
+          inode: s.ino.toString(),
+          mode: modeString(s.mode),
+          links: String(s.nlink),
+          owner: config.numeric ? String(s.uid) : ids.user(s.uid),
+          group: config.numeric ? String(s.gid) : ids.group(s.gid),
+          major: device ? String(deviceMajor(s.rdev)) : '',
+          minor: device ? String(deviceMinor(s.rdev)) : '',
+          size: device ? '' : config.human ? humanSize(s.size) : s.size.toString(),
+          date: this.formatDate(s.mtimeNs),
+        };
+        return [e, row] as const;
+      }),
+    );
+    const rows = [...rowOf.values()];
+    const widest = (pick: (r: (typeof rows)[number]) => string) =>
+      Math.max(0, ...rows.map((r) => pick(r).length));
+    const inodeWidth = widest((r) => r.inode);
+    const linksWidth = widest((r) => r.links);
+    const ownerWidth = widest((r) => r.owner);
+    const groupWidth = widest((r) => r.group);
+    const majorWidth = widest((r) => r.major);
+    const minorWidth = widest((r) => r.minor);
+    const sizeWidth = Math.max(
+      widest((r) => r.size),
+      majorWidth > 0 ? majorWidth + 2 + minorWidth : 0,
+    );
+    entries.forEach((entry, i) => {
+      const r = rowOf.get(entry)!;
+      let line = config.inode ? `${r.inode.padStart(inodeWidth)} ` : '';
+      line += `${r.mode} ${r.links.padStart(linksWidth)} `;
+      if (config.owner) line += `${r.owner.padEnd(ownerWidth)} `;
+      if (config.group) line += `${r.group.padEnd(groupWidth)} `;
+      const size = r.major
+        ? `${r.major.padStart(majorWidth)}, ${r.minor.padStart(minorWidth)}`
+        : r.size;
+      line += `${size.padStart(sizeWidth)} ${r.date} ${names[i]}`;
+      if (entry.linkTarget !== undefined) {
+        line += ` -> ${this.quoteName(entry.linkTarget, false)}${this.indicator(entry.targetStat)}`;
+      } else if (!isLinkMode(entry.stat.mode)) {
+        line += this.indicator(entry.stat);
+      }
+      lines.push(line);
+    });
+    if (lines.length > 0) this.ctx.stdout.write(`${lines.join('\n')}\n`);
+  }
+
+  /** `Nov 26 09:17` for times within the last six months, `Apr 18  2025` otherwise. */
+  private formatDate(mtimeNs: bigint): string {
+    const parts: Record<string, string> = {};
+    const ms = Number(mtimeNs / 1_000_000n);
+    for (const part of this.dateParts.formatToParts(new Date(ms))) parts[part.type] = part.value;
+    const month = MONTHS[Number(parts.month) - 1] ?? '???';
+    const day = String(Number(parts.day)).padStart(2);
+    const recent = mtimeNs > this.nowNs - SIX_MONTHS_NS && mtimeNs <= this.nowNs;
+    if (recent) return `${month} ${day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}`;
+    return `${month} ${day}  ${parts.year.padStart(4)}`;
+  }
+}
+
+function makeDateFormat(zone: string | undefined): Intl.DateTimeFormat {
+  const options: Intl.DateTimeFormatOptions = {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  };
+  try {
+    return new Intl.DateTimeFormat('en-US', { ...options, timeZone: zone || undefined });
+  } catch {
+    return new Intl.DateTimeFormat('en-US', options);
+  }
+}
+
+function deviceMajor(rdev: number): number {
+  return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
+}
+
+function deviceMinor(rdev: number): number {
+  return (rdev & 0xff) | ((rdev >>> 12) & ~0xff);
+}
+
+/**
+ * GNU's column layout: the most columns whose widths (widest cell + 2, the last column
+ * unpadded) fit in `lineWidth`, filled down the columns (or across the rows with -x), padded
+ * with tabs to 8-column stops where a tab fits, as GNU ls does by default.
+ */
+export function layoutColumns(cells: string[], lineWidth: number, fill: 'columns' | 'across') {
+  const count = cells.length;
+  if (count === 0) return '';
+  const widths = cells.map(stringWidth);
+  const maxColumns = Math.max(1, Math.min(count, Math.ceil(lineWidth / 3)));
+  let chosen = { columns: 1, columnWidths: [Math.max(...widths)] };
+  for (let columns = maxColumns; columns >= 1; columns--) {
+    const rows = Math.ceil(count / columns);
+    if (fill === 'columns' && Math.ceil(count / rows) !== columns) continue;
+    const columnWidths = new Array<number>(columns).fill(0);
+    widths.forEach((w, i) => {
+      const column = fill === 'columns' ? Math.floor(i / rows) : i % columns;
+      const padded = w + (column === columns - 1 ? 0 : 2);
+      if (padded > columnWidths[column]) columnWidths[column] = padded;
+    });
+    const total = columnWidths.reduce((a, b) => a + b, 0);
+    if (total < lineWidth || columns === 1) {
+      chosen = { columns, columnWidths };
+      break;
+    }
+  }
+  const { columns, columnWidths } = chosen;
+  const rows = Math.ceil(count / columns);
+  let out = '';
+  for (let row = 0; row < rows; row++) {
+    let position = 0;
+    for (let column = 0; column < columns; column++) {
+      const index = fill === 'columns' ? column * rows + row : row * columns + column;
+      if (index >= count) break;
+      out += cells[index];
+      const next = fill === 'columns' ? (column + 1) * rows + row : index + 1;
+      if (column === columns - 1 || next >= count) break;
+      out += indent(position + widths[index], position + columnWidths[column]);
+      position += columnWidths[column];
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+/** Spaces and tabs from column `from` to column `to`, tabs only where one fits (tab stops of 8). */
+function indent(from: number, to: number): string {
+  let out = '';
+  while (from < to) {
+    if (Math.floor(to / 8) > Math.floor((from + 1) / 8)) {
+      out += '\t';
+      from += 8 - (from % 8);
+    } else {
+      out += ' ';
+      from++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+import type { UtilityContext } from './types.js';
+
+/**
+ * The path the kernel should see for an operand: relative operands are joined to the shell's
+ * directory without normalising, so `link/..` and trailing slashes keep their meaning.
+ */
+export function resolveOperand(ctx: Pick<UtilityContext, 'cwd'>, operand: string): string {
+  if (operand.startsWith('/')) return operand;
+  return ctx.cwd.endsWith('/') ? ctx.cwd + operand : `${ctx.cwd}/${operand}`;
+}
+
+/** dir + '/' + name, without doubling a slash (gnulib's file_name_concat). */
+export function joinName(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/** The last component of a path, ignoring trailing slashes (`a/b/` -> `b`). */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  if (trimmed === '') return '/';
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** Byte-wise comparison of names, as strcmp() sorts them in the C locale. */
+export function compareBytes(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

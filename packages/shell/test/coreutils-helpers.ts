@@ -1,0 +1,90 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { utilities } from '../src/coreutils/index.js';
+import type { OutputSink } from '../src/coreutils/types.js';
+
+/** The environment both our utilities and GNU's run with, so outputs are comparable. */
+export const COMPARE_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  LC_ALL: 'C',
+  TZ: 'UTC',
+};
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+/** An OutputSink that collects text, optionally pretending to be a terminal. */
+export class CollectingSink implements OutputSink {
+  readonly chunks: Buffer[] = [];
+  constructor(
+    readonly isTTY = false,
+    readonly columns = 80,
+  ) {}
+  write(data: string | Uint8Array): void {
+    this.chunks.push(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data));
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString();
+  }
+}
+
+/** Runs one of our utilities in `cwd` the way the shell would. */
+export async function runOurs(
+  name: string,
+  args: string[],
+  cwd: string,
+  options: { stdin?: string; tty?: boolean; columns?: number } = {},
+): Promise<RunResult> {
+  const stdout = new CollectingSink(options.tty ?? false, options.columns ?? 80);
+  const stderr = new CollectingSink();
+  let input: Buffer | null = options.stdin === undefined ? null : Buffer.from(options.stdin);
+  const status = await utilities[name]({
+    args,
+    cwd,
+    env: COMPARE_ENV,
+    stdin: {
+      read: async () => {
+        const chunk = input;
+        input = null;
+        return chunk;
+      },
+    },
+    stdout,
+    stderr,
+  });
+  return { stdout: stdout.text(), stderr: stderr.text(), status };
+}
+
+/** Runs GNU's utility (/bin/<name>) in `cwd`. */
+export function runGnu(name: string, args: string[], cwd: string, stdin = ''): RunResult {
+  const result = spawnSync(`/bin/${name}`, args, {
+    argv0: name,
+    cwd,
+    env: COMPARE_ENV,
+    input: stdin,
+    encoding: 'utf8',
+  });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1 };
+}
+
+/** Builds a tree from a compact shell script (run by /bin/sh in `dir`). */
+export function buildTree(dir: string, script: string): void {
+  execFileSync('/bin/sh', ['-ec', script], { cwd: dir, env: COMPARE_ENV });
+}
+
+/** A listing of a tree with types, modes, sizes, link targets and contents, for comparing. */
+export function describeTree(dir: string): string {
+  return execFileSync(
+    '/bin/sh',
+    [
+      '-c',
+      'find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r f; do ' +
+        'if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; ' +
+        'elif [ -d "$f" ]; then echo "$f/ $(stat -c %a "$f")"; ' +
+        'else echo "$f $(stat -c %a "$f") $(cksum < "$f")"; fi; done',
+    ],
+    { cwd: dir, encoding: 'utf8', env: COMPARE_ENV },
+  );
+}
