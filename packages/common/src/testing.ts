@@ -9,11 +9,14 @@ import { join } from 'node:path';
  * STRATA_REQUIRE_TOOLS=1 (set by .ci/run, which installs them), where a missing tool fails.
  */
 
-/** Minimal surface of a tap Test used here, so this module does not depend on tap. */
-interface TestLike {
-  skip(message: string): void;
-  fail(message: string): void;
-  teardown(fn: () => void | Promise<void>): void;
+/**
+ * Minimal surface of a tap Test used here, so this module does not depend on tap. The optional
+ * second parameters are what lets tap's overloaded `Test.skip` be assigned to this type.
+ */
+export interface TestLike {
+  skip(message: string, options?: object): unknown;
+  fail(message: string): unknown;
+  teardown(fn: () => unknown): unknown;
 }
 
 export function findTool(name: string): string | undefined {

@@ -88,6 +88,8 @@ export class TimerWheel {
   }
 
   private start(): void {
+    // A callback that schedules while advance() runs finds the interval still set: keep it.
+    if (this.interval) return;
     this.lastTick = Math.max(this.lastTick, Math.floor(this.now() / this.tickMs) - 1);
     this.interval = setInterval(() => this.advance(), this.tickMs);
     // Timers alone never keep the process alive.
