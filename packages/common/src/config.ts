@@ -205,7 +205,8 @@ function checkRange(where: string, n: number, spec: { min?: number; max?: number
 /** Converts one textual value (flag, env or file) to the option's type. */
 export function convertValue(where: string, spec: OptionSpec, raw: string | boolean): unknown {
   if (typeof raw === 'boolean') {
-    if (spec.type === 'boolean') return raw;
+    // JSON `true`/`false` suit yes/no options as well as flags.
+    if (spec.type === 'boolean' || spec.type === 'yesno') return raw;
     throw invalid(where, 'requires a value');
   }
   const text = raw.trim();
@@ -213,7 +214,9 @@ export function convertValue(where: string, spec: OptionSpec, raw: string | bool
     case 'string':
       return raw;
     case 'integer': {
-      if (!/^-?\d+$/.test(text)) throw invalid(where, `expected an integer, got '${raw}'`);
+      if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+        throw invalid(where, `expected an integer, got '${raw}'`);
+      }
       return checkRange(where, Number(text), spec);
     }
     case 'number': {
@@ -326,7 +329,8 @@ export function readConfigFile(path: string): Array<[string, string | boolean]> 
         `${path}:${index + 1}: ${(err as Error).message}`,
       );
     }
-    pairs.push([words[0]!, words.slice(1).join(' ')]);
+    // A name alone turns a boolean flag on (`autoindex`); other types then report the missing value.
+    pairs.push([words[0]!, words.length === 1 ? true : words.slice(1).join(' ')]);
   });
   return pairs;
 }
