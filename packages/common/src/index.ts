@@ -24,3 +24,9 @@ export {
   parseHostPort,
   type HostPort,
 } from './metrics/statsd.js';
+export {
+  startMetricsExporters,
+  type MetricsExporterOptions,
+  type MetricsExporters,
+} from './metrics/exporters.js';
+export { METRICS_ENDPOINT_LIMITS } from './metrics/endpoint.js';
