@@ -30,3 +30,8 @@ export {
   type MetricsExporters,
 } from './metrics/exporters.js';
 export { METRICS_ENDPOINT_LIMITS } from './metrics/endpoint.js';
+export {
+  registerServerMetrics,
+  registerProcessMetrics,
+  EVENT_LOOP_WINDOW_MS,
+} from './metrics/standard.js';
