@@ -1,0 +1,122 @@
+import { CommandError, Errors } from '../command-error.js';
+import { parseDouble, parseInt64, parseSafeInteger } from '../protocol/numbers.js';
+
+/**
+ * Argument parsing with Redis's exact error replies. Every helper throws CommandError, which the
+ * dispatcher sends as the error reply of the command.
+ */
+
+/** An integer argument (int64 range; exact up to 2^53). */
+export function parseInteger(text: string, error: string = Errors.notInteger): number {
+  const n = parseSafeInteger(text);
+  if (n === undefined) throw new CommandError(error);
+  return n;
+}
+
+/** An exact int64 argument (INCRBY and friends). */
+export function parseBigInteger(text: string): bigint {
+  const n = parseInt64(text);
+  if (n === undefined) throw new CommandError(Errors.notInteger);
+  return n;
+}
+
+/** A float argument: strtod syntax, inf allowed, NaN refused. */
+export function parseFloatArg(text: string, error: string = Errors.notFloat): number {
+  const n = parseDouble(text);
+  if (n === undefined) throw new CommandError(error);
+  return n;
+}
+
+/** A positive count (LPOP key count, SPOP key count...): `ERR value is out of range, must be positive`. */
+export function parseCount(text: string): number {
+  const n = parseInteger(text, 'ERR value is out of range, must be positive');
+  if (n < 0) throw new CommandError('ERR value is out of range, must be positive');
+  return n;
+}
+
+/**
+ * A blocking timeout in seconds (BLPOP ... 1.5) as milliseconds, 0 = forever; Redis's errors for
+ * negative and malformed values.
+ */
+export function parseTimeout(text: string, unit: 's' | 'ms' = 's'): number {
+  const value = unit === 's' ? parseDouble(text) : parseSafeInteger(text);
+  if (value === undefined || !Number.isFinite(value)) {
+    throw new CommandError(
+      unit === 's' ? Errors.timeoutInvalid : 'ERR timeout is not an integer or out of range',
+    );
+  }
+  if (value < 0) throw new CommandError(Errors.timeoutNegative);
+  const ms = unit === 's' ? Math.ceil(value * 1000) : value;
+  if (ms > 2 ** 52) {
+    throw new CommandError(
+      unit === 's' ? Errors.timeoutInvalid : 'ERR timeout is not an integer or out of range',
+    );
+  }
+  return ms;
+}
+
+export function syntaxError(): CommandError {
+  return new CommandError(Errors.syntax);
+}
+
+/** Case-insensitive comparison of an argument with an upper-case keyword. */
+export function isKeyword(arg: string | undefined, keyword: string): boolean {
+  return arg !== undefined && arg.length === keyword.length && arg.toUpperCase() === keyword;
+}
+
+/** Resolves a Redis index (negative counts from the end) against a length; may be out of range. */
+export function normalizeIndex(index: number, length: number): number {
+  return index < 0 ? length + index : index;
+}
+
+/** Clamps a start/stop pair as LRANGE/GETRANGE/ZRANGE do; undefined when the range is empty. */
+export function clampRange(
+  start: number,
+  stop: number,
+  length: number,
+): { start: number; stop: number } | undefined {
+  if (start < 0) start = length + start;
+  if (stop < 0) stop = length + stop;
+  if (start < 0) start = 0;
+  if (start > stop || start >= length) return undefined;
+  if (stop >= length) stop = length - 1;
+  return { start, stop };
+}
+
+export interface ScanOptions {
+  cursor: number;
+  match: string | undefined;
+  count: number;
+  type: string | undefined;
+}
+
+/** SCAN/HSCAN/SSCAN/ZSCAN arguments: cursor [MATCH pattern] [COUNT n] [TYPE t (SCAN only)]. */
+export function parseScanArgs(
+  argv: readonly string[],
+  cursorIndex: number,
+  allowType: boolean,
+): ScanOptions {
+  const cursorText = argv[cursorIndex]!;
+  if (!/^\d+$/.test(cursorText) || Number(cursorText) > 2 ** 64 - 1) {
+    throw new CommandError('ERR invalid cursor');
+  }
+  // Our cursors are 32-bit; anything larger points past the table and ends the scan.
+  const cursor = Number(cursorText) > 0xffffffff ? 0 : Number(cursorText);
+  const options: ScanOptions = { cursor, match: undefined, count: 10, type: undefined };
+  for (let i = cursorIndex + 1; i < argv.length; i += 2) {
+    const option = argv[i]!.toUpperCase();
+    const value = argv[i + 1];
+    if (value === undefined) throw syntaxError();
+    if (option === 'COUNT') {
+      options.count = parseInteger(value);
+      if (options.count < 1) throw syntaxError();
+    } else if (option === 'MATCH') {
+      options.match = value === '*' ? undefined : value;
+    } else if (option === 'TYPE' && allowType) {
+      options.type = value.toLowerCase();
+    } else {
+      throw syntaxError();
+    }
+  }
+  return options;
+}

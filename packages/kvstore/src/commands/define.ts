@@ -1,0 +1,52 @@
+import type { CommandFlag, CommandSpec } from './types.js';
+
+/** Redis's command groups, as COMMAND DOCS names them, with their ACL category. */
+const GROUP_CATEGORY: Record<string, string | undefined> = {
+  generic: '@keyspace',
+  string: '@string',
+  list: '@list',
+  hash: '@hash',
+  set: '@set',
+  sorted_set: '@sortedset',
+  hyperloglog: '@hyperloglog',
+  stream: '@stream',
+  bitmap: '@bitmap',
+  geo: '@geo',
+  pubsub: '@pubsub',
+  transactions: '@transaction',
+  connection: '@connection',
+  server: undefined,
+  scripting: '@scripting',
+};
+
+export interface CommandDefinition
+  extends Omit<CommandSpec, 'firstKey' | 'lastKey' | 'step' | 'categories'> {
+  /** [firstKey, lastKey, step]; default [0, 0, 0] (no keys). */
+  keys?: readonly [number, number, number];
+  /** Extra ACL categories beyond the group's and the flags' ones. */
+  categories?: readonly string[];
+}
+
+/** Fills the derivable parts of a CommandSpec: key positions default and group category. */
+export function defineCommand(definition: CommandDefinition): CommandSpec {
+  const [firstKey, lastKey, step] = definition.keys ?? [0, 0, 0];
+  const groupCategory = GROUP_CATEGORY[definition.group];
+  const categories = [...(groupCategory ? [groupCategory] : []), ...(definition.categories ?? [])];
+  const { keys: _keys, ...rest } = definition;
+  return { ...rest, firstKey, lastKey, step, categories };
+}
+
+/** ACL categories implied by flags, as Redis's setImplicitACLCategories does. */
+export function categoriesOf(spec: CommandSpec): string[] {
+  const flags = new Set<CommandFlag>(spec.flags);
+  const out: string[] = [];
+  if (flags.has('write')) out.push('@write');
+  if (flags.has('readonly') && !spec.categories.includes('@scripting')) out.push('@read');
+  if (flags.has('admin')) out.push('@admin', '@dangerous');
+  if (flags.has('pubsub')) out.push('@pubsub');
+  if (flags.has('fast')) out.push('@fast');
+  if (flags.has('blocking')) out.push('@blocking');
+  if (!flags.has('fast')) out.push('@slow');
+  for (const category of spec.categories) if (!out.includes(category)) out.push(category);
+  return out;
+}

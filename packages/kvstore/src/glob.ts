@@ -1,0 +1,78 @@
+/**
+ * Redis's glob matching (stringmatchlen): `*`, `?`, `[abc]`, `[^a-z]`, `\x`, on latin1 strings.
+ * Used by KEYS, SCAN MATCH, PSUBSCRIBE, CONFIG GET.
+ */
+export function globMatch(pattern: string, text: string, nocase = false): boolean {
+  return matchFrom(pattern, 0, text, 0, nocase, 0);
+}
+
+function lower(c: number, nocase: boolean): number {
+  return nocase && c >= 0x41 && c <= 0x5a ? c + 32 : c;
+}
+
+function matchFrom(
+  p: string,
+  pi: number,
+  s: string,
+  si: number,
+  nocase: boolean,
+  depth: number,
+): boolean {
+  if (depth > 1000) return false;
+  while (pi < p.length) {
+    const pc = p[pi]!;
+    if (pc === '*') {
+      while (p[pi + 1] === '*') pi++;
+      if (pi + 1 === p.length) return true;
+      for (let k = si; k <= s.length; k++) {
+        if (matchFrom(p, pi + 1, s, k, nocase, depth + 1)) return true;
+      }
+      return false;
+    }
+    if (si >= s.length) return false;
+    if (pc === '?') {
+      pi++;
+      si++;
+      continue;
+    }
+    if (pc === '[') {
+      pi++;
+      const not = p[pi] === '^';
+      if (not) pi++;
+      let matched = false;
+      const c = lower(s.charCodeAt(si), nocase);
+      for (;;) {
+        if (pi >= p.length) {
+          pi--;
+          break;
+        }
+        if (p[pi] === '\\' && pi + 2 <= p.length - 1) {
+          pi++;
+          if (lower(p.charCodeAt(pi), nocase) === c) matched = true;
+        } else if (p[pi] === ']') {
+          break;
+        } else if (p[pi + 1] === '-' && pi + 2 < p.length) {
+          let start = lower(p.charCodeAt(pi), nocase);
+          let end = lower(p.charCodeAt(pi + 2), nocase);
+          if (start > end) [start, end] = [end, start];
+          pi += 2;
+          if (c >= start && c <= end) matched = true;
+        } else if (lower(p.charCodeAt(pi), nocase) === c) {
+          matched = true;
+        }
+        pi++;
+      }
+      if (not) matched = !matched;
+      if (!matched) return false;
+      pi++;
+      si++;
+      continue;
+    }
+    let literal = pc;
+    if (pc === '\\' && pi + 1 < p.length) literal = p[++pi]!;
+    if (lower(literal.charCodeAt(0), nocase) !== lower(s.charCodeAt(si), nocase)) return false;
+    pi++;
+    si++;
+  }
+  return si === s.length;
+}

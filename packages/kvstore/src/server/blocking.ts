@@ -1,0 +1,138 @@
+import type { BlockRequest } from '../commands/types.js';
+import type { Database } from '../keyspace/database.js';
+import type { Client } from './client.js';
+import type { KvServer } from './kv-server.js';
+
+export interface BlockedState {
+  request: BlockRequest;
+  db: Database;
+  argv: string[];
+  /** Keys as `${db}\0${key}`. */
+  ids: string[];
+  timer: NodeJS.Timeout | undefined;
+  since: number;
+}
+
+const keyId = (db: Database, key: string) => `${db.index}\0${key}`;
+
+/**
+ * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, XREAD BLOCK...). Keys signalled ready during
+ * a command are served after it, in the order they became ready, each to its blocked clients in
+ * the order they blocked (Redis's handleClientsBlockedOnKeys).
+ */
+export class BlockingManager {
+  private readonly waiting = new Map<string, Client[]>();
+  private ready: Array<{ db: Database; key: string }> = [];
+  private readonly readyIds = new Set<string>();
+  private serving = false;
+
+  constructor(private readonly server: KvServer) {}
+
+  get blockedCount(): number {
+    let n = 0;
+    for (const client of this.server.clients.values()) if (client.blocked) n++;
+    return n;
+  }
+
+  /** Keys some client is blocked on (INFO blocking_keys). */
+  get keyCount(): number {
+    return this.waiting.size;
+  }
+
+  block(client: Client, request: BlockRequest): void {
+    const db = client.db;
+    const ids = [...new Set(request.keys)].map((key) => keyId(db, key));
+    for (const id of ids) {
+      const queue = this.waiting.get(id);
+      if (queue) queue.push(client);
+      else this.waiting.set(id, [client]);
+    }
+    const state: BlockedState = {
+      request,
+      db,
+      argv: client.ctx.argv,
+      ids,
+      timer: undefined,
+      since: Date.now(),
+    };
+    if (request.timeoutMs > 0) {
+      state.timer = setTimeout(() => this.timeout(client), request.timeoutMs);
+    }
+    client.blocked = state;
+  }
+
+  /** A key may now serve blocked clients (called through the database hooks). */
+  signalReady(db: Database, key: string): void {
+    const id = keyId(db, key);
+    if (!this.waiting.has(id) || this.readyIds.has(id)) return;
+    this.readyIds.add(id);
+    this.ready.push({ db, key });
+  }
+
+  /** Serves ready keys until none is left; returns the clients that were unblocked. */
+  handleReady(): Client[] {
+    const unblocked: Client[] = [];
+    if (this.serving || this.ready.length === 0) return unblocked;
+    this.serving = true;
+    try {
+      while (this.ready.length > 0) {
+        const batch = this.ready;
+        this.ready = [];
+        this.readyIds.clear();
+        for (const { db, key } of batch) {
+          const queue = this.waiting.get(keyId(db, key));
+          if (!queue) continue;
+          for (const client of [...queue]) {
+            const state = client.blocked;
+            if (!state || state.db !== db) continue;
+            // The key may have been consumed by the previous client in the queue.
+            if (db.peek(key) === undefined) break;
+            const served = this.server.serveBlocked(client, state, key);
+            if (served) {
+              this.unblock(client);
+              unblocked.push(client);
+            }
+          }
+        }
+      }
+    } finally {
+      this.serving = false;
+    }
+    return unblocked;
+  }
+
+  /** Removes the client from every wait queue. */
+  unblock(client: Client): void {
+    const state = client.blocked;
+    if (!state) return;
+    if (state.timer) clearTimeout(state.timer);
+    for (const id of state.ids) {
+      const queue = this.waiting.get(id);
+      if (!queue) continue;
+      const at = queue.indexOf(client);
+      if (at !== -1) queue.splice(at, 1);
+      if (queue.length === 0) this.waiting.delete(id);
+    }
+    client.blocked = undefined;
+  }
+
+  /** Replies the timeout answer and unblocks (also CLIENT UNBLOCK id TIMEOUT). */
+  timeout(client: Client): void {
+    const state = client.blocked;
+    if (!state) return;
+    const ctx = client.ctx;
+    ctx.argv = state.argv;
+    if (state.request.onTimeout) state.request.onTimeout(ctx);
+    else client.reply.nullArray();
+    this.unblock(client);
+    this.server.afterUnblock(client);
+  }
+
+  /** CLIENT UNBLOCK id ERROR. */
+  error(client: Client, message: string): void {
+    if (!client.blocked) return;
+    client.reply.error(message);
+    this.unblock(client);
+    this.server.afterUnblock(client);
+  }
+}

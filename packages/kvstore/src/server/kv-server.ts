@@ -1,0 +1,442 @@
+import { randomBytes } from 'node:crypto';
+import { type Connection, StrataServer } from '@strata/common';
+import type { Logger } from '@strata/common';
+import { CommandTable } from '../commands/table.js';
+import { Database, type KeyspaceHooks } from '../keyspace/database.js';
+import type { Entry } from '../keyspace/entry.js';
+import { Persistence } from '../persistence/persistence.js';
+import { ProtocolError, QueryBufferLimitError } from '../protocol/request-decoder.js';
+import { BlockingManager, type BlockedState } from './blocking.js';
+import { Client } from './client.js';
+import { processCommand, runServe } from './dispatch.js';
+import { activeExpireCycle } from './expiry.js';
+import { Eviction, lfuDecrAndReturn, lfuLogIncr, lruClock } from './eviction.js';
+import { Notifier } from './notifier.js';
+import { PubSub } from './pubsub.js';
+import type { RuntimeConfig } from './runtime-config.js';
+import { ServerStats } from './stats.js';
+import { WatchRegistry } from './watch.js';
+
+export interface KvServerOptions {
+  config: RuntimeConfig;
+  logger: Logger;
+  /** Path of the config file in use (CONFIG REWRITE), if any. */
+  configFile?: string | undefined;
+  /** Called when SHUTDOWN asks the process to exit. */
+  onShutdown?: () => void;
+}
+
+/** Output buffer classes of client-output-buffer-limit. */
+interface OutputLimit {
+  hard: number;
+  soft: number;
+  seconds: number;
+}
+
+/**
+ * The Redis-compatible server: databases, clients, command dispatch and every subsystem
+ * (blocking, WATCH, pub/sub, notifications, expiry, eviction, persistence, stats).
+ */
+export class KvServer implements KeyspaceHooks {
+  readonly config: RuntimeConfig;
+  readonly logger: Logger;
+  readonly table = new CommandTable();
+  readonly dbs: Database[] = [];
+  readonly clients = new Map<number, Client>();
+  readonly stats = new ServerStats();
+  readonly pubsub = new PubSub(this);
+  readonly notifier = new Notifier(this.pubsub);
+  readonly blocking = new BlockingManager(this);
+  readonly watch = new WatchRegistry();
+  readonly eviction = new Eviction(this);
+  readonly persistence: Persistence;
+  readonly monitors = new Set<Client>();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+  readonly configFile: string | undefined;
+  /** Changes since the last successful save (Redis's server.dirty). */
+  dirty = 0;
+  loading = false;
+  /** CLIENT PAUSE state. */
+  pause: { until: number; mode: 'write' | 'all' } | undefined;
+  readonly pausedClients = new Set<Client>();
+  net: StrataServer | undefined;
+  /** Heap used before any data, the base of used_memory. */
+  baselineMemory = process.memoryUsage().heapUsed;
+  shuttingDown = false;
+  private readonly pendingFlush = new Set<Client>();
+  private cronTimer: NodeJS.Timeout | undefined;
+  private readonly onShutdown: (() => void) | undefined;
+  private lfu = false;
+
+  constructor(options: KvServerOptions) {
+    this.config = options.config;
+    this.logger = options.logger;
+    this.configFile = options.configFile;
+    this.onShutdown = options.onShutdown;
+    const count = this.config.int('databases');
+    for (let i = 0; i < count; i++) this.dbs.push(new Database(i, this));
+    this.persistence = new Persistence(this);
+    this.notifier.configure(this.config.get('notify-keyspace-events'));
+    this.config.onChange('notify-keyspace-events', (value) => this.notifier.configure(value));
+    this.lfu = this.config.get('maxmemory-policy').includes('lfu');
+    this.config.onChange('maxmemory-policy', (value) => {
+      this.lfu = value.includes('lfu');
+    });
+    this.config.onChange('hz', () => this.startCron());
+    this.config.onChange('timeout', (value) => {
+      for (const client of this.clients.values()) {
+        if (client.conn) client.conn.limits.idleTimeoutMs = Number(value) * 1000;
+      }
+    });
+    this.config.onChange('client-output-buffer-limit', () => {
+      for (const client of this.clients.values()) this.applyOutputClass(client);
+    });
+  }
+
+  // ---- lifecycle ----
+
+  /** Loads persisted data, then listens. */
+  async start(): Promise<void> {
+    this.loading = true;
+    try {
+      await this.persistence.load();
+    } finally {
+      this.loading = false;
+    }
+    this.baselineMemory = process.memoryUsage().heapUsed - this.datasetBytes();
+    const port = this.config.int('port');
+    const unix = this.config.get('unixsocket');
+    this.net = new StrataServer({
+      host: this.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1',
+      port: port === 0 && unix !== '' ? undefined : port,
+      unix: unix === '' ? undefined : unix,
+      unixMode: Number.parseInt(this.config.get('unixsocketperm'), 8) || 0o660,
+      maxConnections: this.config.int('maxclients'),
+      idleTimeoutMs: this.config.int('timeout') * 1000,
+      logger: this.logger,
+      onConnection: (conn) => this.accept(conn),
+      onReject: (socket) => {
+        this.stats.rejectedConnections++;
+        socket.write('-ERR max number of clients reached\r\n');
+      },
+    });
+    await this.net.listen();
+    if (port === 0 && this.net) this.config.set('port', String(this.tcpPort()), true);
+    this.persistence.startAof();
+    this.startCron();
+  }
+
+  tcpPort(): number {
+    try {
+      return this.net?.port ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Stops listening, saves if configured (or asked), closes clients. */
+  async shutdown(options: { save?: boolean; nosave?: boolean } = {}): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    const saveConfigured = this.config.get('save') !== '';
+    if (!options.nosave && (options.save || saveConfigured)) {
+      try {
+        this.persistence.saveSync();
+      } catch (err) {
+        this.logger.error({ err }, 'error saving the snapshot on shutdown');
+      }
+    }
+    await this.persistence.close();
+    for (const client of this.clients.values()) client.conn?.destroy();
+    await this.net?.close({ graceMs: 1000 });
+  }
+
+  /** SHUTDOWN command: the process exits once everything is written. */
+  requestShutdown(options: { save?: boolean; nosave?: boolean }): void {
+    void this.shutdown(options).then(() => this.onShutdown?.());
+  }
+
+  private startCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    const hz = Math.max(1, Math.min(500, this.config.int('hz')));
+    this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.cronTimer.unref();
+  }
+
+  private cronTicks = 0;
+
+  /** serverCron: expiry, rehash, stats sampling, pause expiry, save rules, AOF fsync. */
+  private cron(): void {
+    this.cronTicks++;
+    const hz = Math.max(1, this.config.int('hz'));
+    activeExpireCycle(this, 1000 / hz / 4);
+    for (const db of this.dbs) {
+      db.dict.rehashStep(100);
+      db.expires.rehashStep(100);
+    }
+    if (this.cronTicks % Math.max(1, Math.round(hz / 10)) === 0) this.stats.sample();
+    if (this.pause && Date.now() >= this.pause.until) this.unpause();
+    this.persistence.cron();
+    this.checkSoftOutputLimits();
+    this.flushPending();
+  }
+
+  // ---- connections and input ----
+
+  private accept(conn: Connection): { data(chunk: Buffer): void; close(): void } {
+    const client = new Client(this, conn, this.dbs[0]!);
+    this.clients.set(client.id, client);
+    this.stats.connectionsReceived++;
+    this.applyOutputClass(client);
+    return {
+      data: (chunk) => {
+        this.stats.netInputBytes += chunk.length;
+        client.lastInteraction = Date.now();
+        try {
+          client.decoder.push(chunk);
+        } catch (err) {
+          if (err instanceof QueryBufferLimitError) {
+            this.logger.warn(
+              { client: client.id },
+              'closing client that reached max query buffer length',
+            );
+            conn.destroy();
+            return;
+          }
+          throw err;
+        }
+        this.processInput(client);
+        this.flushPending();
+      },
+      close: () => this.clientGone(client),
+    };
+  }
+
+  /** Runs the client's complete commands until input runs out or the client blocks. */
+  processInput(client: Client): void {
+    while (!client.blocked && !client.paused && !client.closeAfterReply && !client.killed) {
+      let argv: string[] | undefined;
+      try {
+        argv = client.decoder.next();
+      } catch (err) {
+        if (err instanceof ProtocolError) {
+          client.reply.error(`ERR Protocol error: ${err.message}`);
+          client.closeAfterReply = true;
+          this.logger.debug({ client: client.id, reason: err.message }, 'protocol error');
+          break;
+        }
+        throw err;
+      }
+      if (argv === undefined) break;
+      processCommand(this, client, argv);
+      this.afterCommand();
+    }
+    this.markForFlush(client);
+  }
+
+  /** Serves blocked clients whose keys became ready. */
+  afterCommand(): void {
+    const unblocked = this.blocking.handleReady();
+    for (const client of unblocked) this.afterUnblock(client);
+  }
+
+  /** A client left the blocked state: send its reply and go on with its pipelined input. */
+  afterUnblock(client: Client): void {
+    this.markForFlush(client);
+    if (client.decoder.buffered > 0) {
+      setImmediate(() => {
+        if (client.killed || client.conn?.closed) return;
+        this.processInput(client);
+        this.flushPending();
+      });
+    } else {
+      this.flushPending();
+    }
+  }
+
+  serveBlocked(client: Client, state: BlockedState, key: string): boolean {
+    this.persistence.beforeKeyWrite(state.db, key);
+    return runServe(this, client, state, key);
+  }
+
+  markForFlush(client: Client): void {
+    this.pendingFlush.add(client);
+  }
+
+  /**
+   * Sends every reply produced this turn: the AOF is written (and fsynced under
+   * appendfsync always) first, so no client sees an acknowledgement of a write that a crash
+   * could lose.
+   */
+  flushPending(): void {
+    if (this.pendingFlush.size === 0) return;
+    this.persistence.beforeReplies();
+    for (const client of this.pendingFlush) {
+      const conn = client.conn;
+      const out = client.reply.take();
+      if (!conn) continue;
+      if (out) {
+        this.stats.netOutputBytes += out.length;
+        conn.write(out);
+      }
+      if (client.closeAfterReply) conn.end();
+    }
+    this.pendingFlush.clear();
+  }
+
+  private clientGone(client: Client): void {
+    client.killed = true;
+    this.blocking.unblock(client);
+    this.watch.unwatchAll(client);
+    this.pubsub.removeClient(client);
+    this.monitors.delete(client);
+    this.pausedClients.delete(client);
+    this.pendingFlush.delete(client);
+    this.clients.delete(client.id);
+  }
+
+  /** Closes a client (CLIENT KILL, QUIT after its reply). */
+  killClient(client: Client, afterReply = false): void {
+    if (afterReply) {
+      client.closeAfterReply = true;
+      this.markForFlush(client);
+      return;
+    }
+    client.killed = true;
+    client.conn?.destroy();
+  }
+
+  // ---- output buffer classes ----
+
+  private outputLimit(cls: 'normal' | 'pubsub'): OutputLimit {
+    const words = this.config.get('client-output-buffer-limit').split(' ');
+    const at = words.indexOf(cls);
+    return {
+      hard: Number(words[at + 1]),
+      soft: Number(words[at + 2]),
+      seconds: Number(words[at + 3]),
+    };
+  }
+
+  /** Sets the connection's hard output limit from the client's class (pubsub or normal). */
+  applyOutputClass(client: Client): void {
+    if (!client.conn) return;
+    const limit = this.outputLimit(client.subscriptions > 0 ? 'pubsub' : 'normal');
+    client.conn.limits.maxOutputBytes = limit.hard;
+  }
+
+  private readonly softSince = new Map<Client, number>();
+
+  /** Drops clients over the soft limit of their class for longer than its seconds. */
+  private checkSoftOutputLimits(): void {
+    const now = Date.now();
+    for (const client of this.clients.values()) {
+      const conn = client.conn;
+      if (!conn) continue;
+      const limit = this.outputLimit(client.subscriptions > 0 ? 'pubsub' : 'normal');
+      if (limit.soft === 0 || conn.pendingOutput <= limit.soft) {
+        this.softSince.delete(client);
+        continue;
+      }
+      const since = this.softSince.get(client) ?? now;
+      this.softSince.set(client, since);
+      if (now - since >= limit.seconds * 1000) {
+        this.logger.warn(
+          { client: client.id },
+          'client scheduled to be closed for overcoming of output buffer limits',
+        );
+        this.softSince.delete(client);
+        this.killClient(client);
+      }
+    }
+  }
+
+  // ---- CLIENT PAUSE ----
+
+  unpause(): void {
+    this.pause = undefined;
+    const held = [...this.pausedClients];
+    this.pausedClients.clear();
+    for (const client of held) {
+      const argv = client.paused;
+      client.paused = undefined;
+      if (!argv || client.killed) continue;
+      processCommand(this, client, argv);
+      this.afterCommand();
+      this.processInput(client);
+    }
+    this.flushPending();
+  }
+
+  // ---- memory ----
+
+  datasetBytes(): number {
+    let total = 0;
+    for (const db of this.dbs)
+      total += db.usedBytes + db.dict.overheadBytes + db.expires.overheadBytes;
+    return total;
+  }
+
+  clientBytes(): number {
+    let total = 0;
+    for (const client of this.clients.values()) {
+      total +=
+        2048 + client.decoder.buffered + client.reply.pending + (client.conn?.pendingOutput ?? 0);
+    }
+    return total;
+  }
+
+  /** INFO's used_memory: the heap the process started with plus what data and clients hold. */
+  usedMemory(): number {
+    return (
+      this.baselineMemory +
+      this.datasetBytes() +
+      this.clientBytes() +
+      this.persistence.bufferedBytes()
+    );
+  }
+
+  // ---- KeyspaceHooks ----
+
+  get expireEnabled(): boolean {
+    return !this.loading;
+  }
+
+  touch(entry: Entry): void {
+    if (this.lfu) {
+      const counter = lfuLogIncr(
+        lfuDecrAndReturn(entry.lru, this.config.int('lfu-decay-time')),
+        this.config.int('lfu-log-factor'),
+      );
+      entry.lru = ((Math.floor(Date.now() / 60000) & 0xffff) << 8) | counter;
+    } else {
+      entry.lru = lruClock();
+    }
+  }
+
+  initialLru(): number {
+    return this.lfu ? ((Math.floor(Date.now() / 60000) & 0xffff) << 8) | 5 : lruClock();
+  }
+
+  expired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.watch.touch(db, key);
+    this.notifier.notify('expired', 'expired', key, db.index);
+    this.persistence.feed(db.index, [['DEL', key]]);
+  }
+
+  ready(db: Database, key: string): void {
+    this.blocking.signalReady(db, key);
+  }
+
+  modified(db: Database, key: string): void {
+    this.watch.touch(db, key);
+  }
+
+  hit(found: boolean): void {
+    if (found) this.stats.keyspaceHits++;
+    else this.stats.keyspaceMisses++;
+  }
+}

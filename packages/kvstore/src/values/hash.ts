@@ -1,0 +1,54 @@
+import { ScanDict } from '../keyspace/scan-dict.js';
+import { type StoredValue, stringBytes } from './types.js';
+
+/** A hash: field -> value, in insertion order (as a small Redis hash in a listpack replies). */
+export class HashValue implements StoredValue {
+  readonly fields = new ScanDict<string>();
+  private bytes = 0;
+
+  get size(): number {
+    return this.fields.size;
+  }
+
+  get(field: string): string | undefined {
+    return this.fields.get(field);
+  }
+
+  /** Returns true when the field is new. */
+  set(field: string, value: string): boolean {
+    const old = this.fields.get(field);
+    this.bytes +=
+      stringBytes(value.length) -
+      (old === undefined ? -stringBytes(field.length) : stringBytes(old.length));
+    return this.fields.set(field, value);
+  }
+
+  delete(field: string): boolean {
+    const old = this.fields.get(field);
+    if (old === undefined) return false;
+    this.bytes -= stringBytes(old.length) + stringBytes(field.length);
+    return this.fields.delete(field);
+  }
+
+  memoryUsage(): number {
+    return 64 + this.fields.overheadBytes + this.bytes;
+  }
+
+  encoding(): string {
+    return this.fields.size <= 128 && this.bytes <= 128 * 96 ? 'listpack' : 'hashtable';
+  }
+
+  toCommands(key: string): string[][] {
+    const commands: string[][] = [];
+    let current: string[] = ['HSET', key];
+    for (const [field, value] of this.fields) {
+      current.push(field, value);
+      if (current.length >= 1024) {
+        commands.push(current);
+        current = ['HSET', key];
+      }
+    }
+    if (current.length > 2) commands.push(current);
+    return commands;
+  }
+}

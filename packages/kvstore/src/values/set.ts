@@ -1,0 +1,64 @@
+import { ScanDict } from '../keyspace/scan-dict.js';
+import { type StoredValue, stringBytes } from './types.js';
+
+const INTEGER = /^-?(0|[1-9][0-9]{0,18})$/;
+
+/** A set of members with O(1) random sampling (SPOP, SRANDMEMBER). */
+export class SetValue implements StoredValue {
+  readonly members = new ScanDict<true>();
+  private bytes = 0;
+  /** Members that are not integers, to report the intset encoding as Redis would. */
+  private nonIntegers = 0;
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  has(member: string): boolean {
+    return this.members.has(member);
+  }
+
+  add(member: string): boolean {
+    if (!this.members.set(member, true)) return false;
+    this.bytes += stringBytes(member.length);
+    if (!INTEGER.test(member)) this.nonIntegers++;
+    return true;
+  }
+
+  delete(member: string): boolean {
+    if (!this.members.delete(member)) return false;
+    this.bytes -= stringBytes(member.length);
+    if (!INTEGER.test(member)) this.nonIntegers--;
+    return true;
+  }
+
+  random(): string | undefined {
+    return this.members.randomKey();
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.members.keys();
+  }
+
+  memoryUsage(): number {
+    return 64 + this.members.overheadBytes + this.bytes;
+  }
+
+  encoding(): string {
+    return this.nonIntegers === 0 && this.members.size <= 512 ? 'intset' : 'hashtable';
+  }
+
+  toCommands(key: string): string[][] {
+    const commands: string[][] = [];
+    let current: string[] = ['SADD', key];
+    for (const member of this.members.keys()) {
+      current.push(member);
+      if (current.length >= 1024) {
+        commands.push(current);
+        current = ['SADD', key];
+      }
+    }
+    if (current.length > 2) commands.push(current);
+    return commands;
+  }
+}
