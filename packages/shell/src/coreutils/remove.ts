@@ -1,0 +1,104 @@
+import type { Stats } from 'node:fs';
+import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import { errnoCode, report, strerror } from './errors.js';
+import { fileTypeName } from './modes.js';
+import { joinName } from './paths.js';
+import type { Prompter } from './prompt.js';
+import { quote } from './quote.js';
+import type { OutputSink } from './types.js';
+
+export interface RemoveOptions {
+  util: 'rm' | 'mv';
+  recursive: boolean;
+  /** -d: remove empty directories. */
+  emptyDirectories: boolean;
+  /** -f: missing files are not errors. */
+  force: boolean;
+  verbose: boolean;
+  /** -i: a Prompter asks before each removal. */
+  prompter?: Prompter;
+}
+
+/**
+ * The removal walk of rm (and of mv after a cross-device copy): entries in directory order,
+ * children before their directory, each failure reported and the walk continued.
+ */
+export class Remover {
+  failed = false;
+
+  constructor(
+    private readonly options: RemoveOptions,
+    private readonly stdout: OutputSink,
+    private readonly stderr: OutputSink,
+  ) {}
+
+  private fail(message: string): false {
+    report(this.stderr, this.options.util, message);
+    this.failed = true;
+    return false;
+  }
+
+  /** Removes `name` (as shown in messages) at `path`; resolves to whether it is gone. */
+  async remove(name: string, path: string): Promise<boolean> {
+    let info: Stats;
+    try {
+      info = await lstat(path);
+    } catch (error) {
+      if (this.options.force && errnoCode(error) === 'ENOENT') return true;
+      return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
+    }
+    if (!info.isDirectory()) {
+      if (!(await this.ask(`remove ${fileTypeName(info.mode, info.size)} ${quote(name)}`))) {
+        return false;
+      }
+      try {
+        await unlink(path);
+      } catch (error) {
+        return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
+      }
+      if (this.options.verbose) this.stdout.write(`removed ${quote(name)}\n`);
+      return true;
+    }
+    if (this.options.recursive) return this.removeDirectory(name, path);
+    if (!this.options.emptyDirectories) {
+      return this.fail(`cannot remove ${quote(name)}: Is a directory`);
+    }
+    return this.removeEmptyDirectory(name, path);
+  }
+
+  private async ask(question: string): Promise<boolean> {
+    const { prompter, util } = this.options;
+    return !prompter || prompter.confirm(`${util}: ${question}? `);
+  }
+
+  private async removeDirectory(name: string, path: string): Promise<boolean> {
+    let children: string[];
+    try {
+      children = await readdir(path);
+    } catch (error) {
+      return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
+    }
+    if (children.length > 0) {
+      if (!(await this.ask(`descend into directory ${quote(name)}`))) return false;
+      let allGone = true;
+      for (const child of children) {
+        const gone = await this.remove(joinName(name, child), joinName(path, child));
+        allGone &&= gone;
+      }
+      // A child kept (declined or failed) keeps its directory; GNU says nothing more.
+      if (!allGone) return false;
+    }
+    return this.removeEmptyDirectory(name, path);
+  }
+
+  private async removeEmptyDirectory(name: string, path: string): Promise<boolean> {
+    if (!(await this.ask(`remove directory ${quote(name)}`))) return false;
+    try {
+      await rmdir(path);
+    } catch (error) {
+      return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
+    }
+    if (this.options.verbose) this.stdout.write(`removed directory ${quote(name)}\n`);
+    return true;
+  }
+}
