@@ -10,6 +10,8 @@ export { HttpParseError, type HttpParseReason } from './errors.js';
 export { STATUS_TEXT, statusText } from './status.js';
 export {
   serializeResponseHead,
+  serializeFields,
+  statusLine,
   encodeChunk,
   httpDate,
   CONTINUE_RESPONSE,

@@ -164,20 +164,15 @@ export class RequestParser {
             else this.onTrailerSection();
             break;
           }
-          case State.BodyLength: {
-            const take = Math.min(this.remaining, n - i);
-            this.remaining -= take;
-            this.events.onBody(chunk.subarray(i, i + take));
-            i += take;
-            if (this.remaining === 0) this.complete([]);
-            break;
-          }
+          case State.BodyLength:
           case State.ChunkData: {
             const take = Math.min(this.remaining, n - i);
             this.remaining -= take;
             this.events.onBody(chunk.subarray(i, i + take));
             i += take;
-            if (this.remaining === 0) this.state = State.ChunkDataCr;
+            if (this.remaining > 0) break;
+            if (this.state === State.BodyLength) this.complete([]);
+            else this.state = State.ChunkDataCr;
             break;
           }
           case State.Done:

@@ -19,9 +19,26 @@ const UNSAFE_FIELD_TEXT = /[\r\n\0]/;
  * LF or NUL are refused (response splitting) rather than sent.
  */
 export function serializeResponseHead(head: ResponseHead): string {
-  let out = `HTTP/${head.version ?? '1.1'} ${head.status} ${head.reason ?? statusText(head.status)}\r\n`;
-  for (const name in head.headers) {
-    const value = head.headers[name];
+  return `${statusLine(head.status, head.version, head.reason)}${serializeFields(head.headers)}\r\n`;
+}
+
+/** `HTTP/1.1 200 OK\r\n` */
+export function statusLine(
+  status: number,
+  version: '1.0' | '1.1' = '1.1',
+  reason?: string,
+): string {
+  return `HTTP/${version} ${status} ${reason ?? statusText(status)}\r\n`;
+}
+
+/**
+ * Field lines, each ending in CRLF, for building heads from pre-rendered parts (a server can
+ * keep a file's fixed fields rendered once). Values with CR, LF or NUL are refused.
+ */
+export function serializeFields(headers: ResponseHeaders): string {
+  let out = '';
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     if (typeof value === 'object') {
       for (const item of value) out += fieldLine(name, item);
@@ -29,7 +46,7 @@ export function serializeResponseHead(head: ResponseHead): string {
       out += fieldLine(name, String(value));
     }
   }
-  return `${out}\r\n`;
+  return out;
 }
 
 function fieldLine(name: string, value: string): string {
