@@ -130,7 +130,14 @@ export class Connection {
     }
     output.length = 0;
     this.outputBytes = 0;
-    if (this.socket.writableLength > this.limits.outputHighWaterMark && !this.pausedForOutput) {
+    // Pausing waits for 'drain', which the socket only emits once a write has returned false
+    // (its own 16 KiB mark): below that, a smaller outputHighWaterMark must not pause, or
+    // nothing would ever resume reading.
+    if (
+      this.socket.writableLength > this.limits.outputHighWaterMark &&
+      this.socket.writableNeedDrain &&
+      !this.pausedForOutput
+    ) {
       this.pausedForOutput = true;
       this.socket.pause();
     }
@@ -139,7 +146,11 @@ export class Connection {
   /** Resolves once unsent output is back under the high-water mark (for streaming bodies). */
   waitForDrain(): Promise<void> {
     this.flush();
-    if (this.isClosed || this.socket.writableLength <= this.limits.outputHighWaterMark) {
+    if (
+      this.isClosed ||
+      this.socket.writableLength <= this.limits.outputHighWaterMark ||
+      !this.socket.writableNeedDrain
+    ) {
       return Promise.resolve();
     }
     return new Promise((resolve) => this.drainWaiters.push(resolve));
