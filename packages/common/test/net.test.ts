@@ -173,6 +173,7 @@ t.test(
   'a client whose pending output passes maxOutputBytes is dropped; others are served',
   async (t) => {
     const closeErrors: Array<Error | undefined> = [];
+    const pausedAtClose: boolean[] = [];
     const subscribers = new Set<Connection>();
     const server = await startServer(t, {
       outputHighWaterMark: 64 * 1024,
@@ -187,6 +188,7 @@ t.test(
           close(error) {
             subscribers.delete(conn);
             closeErrors.push(error);
+            pausedAtClose.push(conn.socket.isPaused());
           },
         };
       },
@@ -212,6 +214,7 @@ t.test(
     t.equal(server.stats.droppedForOutput, 1);
     t.ok(closeErrors[0] instanceof StrataError);
     t.equal((closeErrors[0] as StrataError).code, ErrorCode.OUTPUT_LIMIT);
+    t.same(pausedAtClose, [true], 'reading from the slow client had been paused before the drop');
     healthy.socket.write('after\n');
     await waitFor(() => healthy.text().endsWith('echo:after\n'), 'echo after the drop');
     t.equal(server.connections.size, 1, 'the healthy client is still connected');
@@ -432,6 +435,17 @@ t.test(
     const third = new StrataServer({ unix: regular, onConnection: echo });
     await t.rejects(third.listen(), { code: ErrorCode.SOCKET_IN_USE });
     t.equal(String(statSync(regular).size), '4', 'a regular file is never deleted');
+
+    // TCP and UNIX together: when the UNIX socket fails, the TCP port is released too.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const both = new StrataServer({ port, unix: regular, onConnection: echo });
+    await t.rejects(both.listen(), { code: ErrorCode.SOCKET_IN_USE });
+    t.throws(() => both.port, 'no TCP listener left');
+    const reuse = await startServer(t, { port });
+    t.equal(reuse.port, port, 'the port is free again');
   },
 );
 

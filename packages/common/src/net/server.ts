@@ -89,18 +89,25 @@ export class StrataServer {
         'nothing to listen on: give a port or a UNIX socket path',
       );
     }
-    if (port !== undefined) {
-      const server = this.createListener('tcp');
-      await listenOn(server, { port, host: this.options.host ?? '127.0.0.1' });
-      const address = server.address();
-      this.tcpPort = typeof address === 'object' && address ? address.port : port;
-    }
-    if (unix !== undefined) {
-      await removeStaleSocket(unix);
-      const server = this.createListener('unix');
-      await listenOn(server, { path: unix });
-      this.unixPathCreated = unix;
-      await chmod(unix, this.options.unixMode ?? 0o660);
+    try {
+      if (port !== undefined) {
+        const server = this.createListener('tcp');
+        await listenOn(server, { port, host: this.options.host ?? '127.0.0.1' });
+        const address = server.address();
+        this.tcpPort = typeof address === 'object' && address ? address.port : port;
+      }
+      if (unix !== undefined) {
+        await removeStaleSocket(unix);
+        const server = this.createListener('unix');
+        await listenOn(server, { path: unix });
+        this.unixPathCreated = unix;
+        await chmod(unix, this.options.unixMode ?? 0o660);
+      }
+    } catch (err) {
+      // Half a server is no server: release the TCP port if the UNIX socket failed.
+      for (const server of this.listeners.splice(0)) server.close();
+      this.tcpPort = undefined;
+      throw err;
     }
   }
 
