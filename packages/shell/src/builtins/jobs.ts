@@ -1,0 +1,130 @@
+/** wait, jobs, kill, fg, bg. */
+import { constants } from 'node:os';
+import type { Interp } from '../interp.js';
+import { fail, out } from './util.js';
+
+export async function waitBuiltin(sh: Interp, argv: string[]): Promise<number> {
+  const args = argv.slice(1).filter((a) => a !== '-n' && a !== '-f');
+  if (args.length === 0) {
+    for (const job of sh.jobs.jobs.slice()) {
+      await job.promise;
+      sh.jobs.remove(job);
+    }
+    return 0;
+  }
+  let status = 0;
+  for (const spec of args) {
+    const job = sh.jobs.find(spec);
+    if (!job) {
+      status = fail(
+        sh,
+        'wait',
+        `${spec}: ${spec.startsWith('%') ? 'no such job' : `pid ${spec} is not a child of this shell`}`,
+        127,
+      );
+      continue;
+    }
+    status = await job.promise;
+    sh.jobs.remove(job);
+  }
+  return status;
+}
+
+export async function jobsBuiltin(sh: Interp, argv: string[]): Promise<number> {
+  const pidsOnly = argv.includes('-p');
+  const long = argv.includes('-l');
+  let text = '';
+  const list = sh.jobs.jobs;
+  list.forEach((job, i) => {
+    const mark = i === list.length - 1 ? '+' : i === list.length - 2 ? '-' : ' ';
+    const state =
+      job.status === undefined ? 'Running' : job.status === 0 ? 'Done' : `Exit ${job.status}`;
+    if (pidsOnly) text += `${job.pid}\n`;
+    else text += `[${job.id}]${mark}  ${long ? `${job.pid} ` : ''}${state.padEnd(24)}${job.text}\n`;
+  });
+  for (const job of list.filter((j) => j.status !== undefined)) sh.jobs.remove(job);
+  await out(sh, text);
+  return 0;
+}
+
+const SIGNALS = constants.signals as Record<string, number>;
+
+export function signalNumber(spec: string): number | undefined {
+  if (/^\d+$/.test(spec)) return Number(spec);
+  const name = spec.toUpperCase().replace(/^SIG/, '');
+  return SIGNALS[`SIG${name}`];
+}
+
+export function signalName(n: number): string | undefined {
+  for (const [k, v] of Object.entries(SIGNALS)) if (v === n) return k.replace(/^SIG/, '');
+  return undefined;
+}
+
+export async function killBuiltin(sh: Interp, argv: string[]): Promise<number> {
+  let sig = 'SIGTERM';
+  let i = 1;
+  if (argv[1] === '-l' || argv[1] === '-L') {
+    if (argv[2] !== undefined) {
+      const n = Number(argv[2]);
+      const name = signalName(n > 128 ? n - 128 : n);
+      if (!name) return fail(sh, 'kill', `${argv[2]}: invalid signal specification`);
+      await out(sh, `${name}\n`);
+      return 0;
+    }
+    const names = Object.entries(SIGNALS)
+      .sort((a, b) => a[1] - b[1])
+      .map(([k, v]) => `${v}) ${k}`);
+    await out(sh, `${names.join('\n')}\n`);
+    return 0;
+  }
+  if (argv[1] === '-s' || argv[1] === '-n') {
+    sig = argv[2] ?? '';
+    i = 3;
+  } else if (argv[1]?.startsWith('-') && argv[1] !== '--') {
+    sig = argv[1].slice(1);
+    i = 2;
+  }
+  if (argv[i] === '--') i++;
+  const num = signalNumber(sig);
+  if (num === undefined) return fail(sh, 'kill', `${sig}: invalid signal specification`);
+  const targets = argv.slice(i);
+  if (targets.length === 0)
+    return fail(sh, 'kill', 'usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ...', 2);
+  let status = 0;
+  for (const t of targets) {
+    let pid: number;
+    if (t.startsWith('%')) {
+      const job = sh.jobs.find(t);
+      if (!job) {
+        status = fail(sh, 'kill', `${t}: no such job`);
+        continue;
+      }
+      pid = job.pid;
+    } else if (/^-?\d+$/.test(t)) pid = Number(t);
+    else {
+      status = fail(sh, 'kill', `${t}: arguments must be process or job IDs`);
+      continue;
+    }
+    try {
+      process.kill(pid, num);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      status = fail(
+        sh,
+        'kill',
+        `(${t}) - ${code === 'ESRCH' ? 'No such process' : code === 'EPERM' ? 'Operation not permitted' : code}`,
+      );
+    }
+  }
+  return status;
+}
+
+export async function fgBuiltin(sh: Interp, argv: string[]): Promise<number> {
+  const job = sh.jobs.find(argv[1] ?? '%%');
+  if (!job) return fail(sh, argv[0], `${argv[1] ?? 'current'}: no such job`);
+  if (argv[0] === 'bg') return 0;
+  await out(sh, `${job.text}\n`);
+  const status = await job.promise;
+  sh.jobs.remove(job);
+  return status;
+}

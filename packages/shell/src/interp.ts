@@ -1,0 +1,1460 @@
+/**
+ * The interpreter: walks the syntax tree with the shell state (variables, functions, options,
+ * fd table, cwd). Subshells, pipeline stages and command substitutions run on a clone of the
+ * state (`clone()`), so they cannot change the parent, as in a forked shell.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants, openSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { type ArithScope, evaluateArith } from './arith.js';
+import type {
+  AndOr,
+  Assign,
+  Command,
+  Compound,
+  CondExpr,
+  FunctionDef,
+  List,
+  Pipeline,
+  Redir,
+  SimpleCommand,
+  Word,
+} from './ast.js';
+import { BUILTINS, SPECIAL_BUILTINS } from './builtins/index.js';
+import { evalCondExpr } from './builtins/test.js';
+import { ExpansionError, Expander } from './expand.js';
+import { matchPattern } from './glob.js';
+import {
+  BrokenPipe,
+  CaptureFd,
+  DataFd,
+  Fd,
+  FdTable,
+  OsFd,
+  ReadStreamFd,
+  type SpawnStdio,
+  WriteStreamFd,
+} from './io.js';
+import { JobTable } from './jobs.js';
+import { ParseError, Parser } from './parser.js';
+import { quoteForTrace } from './quote.js';
+import { ReadonlyError, VarStore } from './vars.js';
+
+export class ExitSignal {
+  constructor(readonly status: number) {}
+}
+export class ReturnSignal {
+  constructor(readonly status: number) {}
+}
+export class LoopSignal {
+  constructor(
+    readonly kind: 'break' | 'continue',
+    public count: number,
+  ) {}
+}
+
+export interface ShellOptions {
+  errexit: boolean;
+  nounset: boolean;
+  xtrace: boolean;
+  pipefail: boolean;
+  noglob: boolean;
+  noclobber: boolean;
+  allexport: boolean;
+  verbose: boolean;
+  noexec: boolean;
+  monitor: boolean;
+  interactive: boolean;
+  hashall: boolean;
+  emacs: boolean;
+  vi: boolean;
+  posix: boolean;
+  ignoreeof: boolean;
+}
+
+export const OPTION_LETTERS: Record<string, keyof ShellOptions> = {
+  e: 'errexit',
+  u: 'nounset',
+  x: 'xtrace',
+  f: 'noglob',
+  C: 'noclobber',
+  a: 'allexport',
+  v: 'verbose',
+  n: 'noexec',
+  m: 'monitor',
+  h: 'hashall',
+};
+
+export type Builtin = (sh: Interp, argv: string[]) => number | Promise<number>;
+
+/** The host gives the interpreter these (bin, REPL, tests). */
+export interface InterpHost {
+  /** Utilities implemented in TypeScript (ls, cp, ...), run like built-ins. */
+  utilities: Record<string, UtilityLike>;
+  history?: { entries(): string[] };
+  /** Path of the running shell script for re-running scripts without a #! line. */
+  selfCommand: string[];
+}
+
+export type UtilityLike = (ctx: {
+  args: string[];
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  stdin: { read(): Promise<Buffer | null> };
+  stdout: {
+    write(data: string | Uint8Array): void;
+    readonly isTTY: boolean;
+    readonly columns: number;
+  };
+  stderr: {
+    write(data: string | Uint8Array): void;
+    readonly isTTY: boolean;
+    readonly columns: number;
+  };
+}) => Promise<number>;
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export class Interp {
+  vars: VarStore;
+  functions: Map<string, FunctionDef>;
+  aliases: Map<string, string>;
+  positional: string[];
+  argv0: string;
+  opts: ShellOptions;
+  cwd: string;
+  traps: Map<string, string>;
+  status = 0;
+  io: FdTable;
+  jobs: JobTable;
+  lastBgPid: number | undefined;
+  readonly shellPid: number;
+  lineno = 0;
+  funcDepth = 0;
+  loopDepth = 0;
+  /** >0 while running a condition (if/while test, left of && ||, after !): no errexit. */
+  condDepth = 0;
+  isSubshell = false;
+  /** Source of input while inside `source`, for `return`. */
+  sourceDepth = 0;
+  hash: Map<string, string>;
+  readonly expander: Expander;
+  readonly arithScope: ArithScope;
+  readonly host: InterpHost;
+  readonly startTime = Date.now();
+  /** Called by the exit path of a subshell clone (not for the main shell). */
+  private exitTrapRan = false;
+  /** Signals that arrived while running; their traps run between commands. */
+  pendingSignals: string[] = [];
+
+  constructor(init: {
+    argv0: string;
+    args: string[];
+    env: Record<string, string | undefined>;
+    interactive: boolean;
+    host: InterpHost;
+    io?: FdTable;
+  }) {
+    this.vars = new VarStore();
+    for (const [k, v] of Object.entries(init.env)) {
+      if (v !== undefined && NAME_RE.test(k))
+        this.vars.vars.set(k, { value: v, exported: true, readonly: false });
+    }
+    this.functions = new Map();
+    this.aliases = new Map();
+    this.positional = init.args.slice();
+    this.argv0 = init.argv0;
+    this.opts = {
+      errexit: false,
+      nounset: false,
+      xtrace: false,
+      pipefail: false,
+      noglob: false,
+      noclobber: false,
+      allexport: false,
+      verbose: false,
+      noexec: false,
+      monitor: init.interactive,
+      interactive: init.interactive,
+      hashall: true,
+      emacs: init.interactive,
+      vi: false,
+      posix: false,
+      ignoreeof: false,
+    };
+    this.cwd = process.cwd();
+    const pwd = init.env.PWD;
+    if (pwd && isAbsolute(pwd) && sameFile(pwd, this.cwd)) this.cwd = pwd;
+    this.traps = new Map();
+    this.io = init.io ?? new FdTable();
+    this.jobs = new JobTable();
+    this.shellPid = process.pid;
+    this.hash = new Map();
+    this.host = init.host;
+    this.expander = new Expander(this);
+    this.arithScope = {
+      get: (name, index) =>
+        index === undefined ? this.getVar(name) : this.getVarIndexed(name, Number(index)),
+      set: (name, value, index) => {
+        if (index === undefined) this.setVar(name, String(value));
+        else this.vars.setIndexed(name, Number(index), String(value));
+      },
+    };
+    this.initVars();
+  }
+
+  private initVars(): void {
+    const set = (k: string, v: string) => {
+      if (this.vars.get(k) === undefined) this.vars.set(k, v);
+    };
+    this.vars.set('IFS', ' \t\n');
+    set('PS1', '\\s-\\v\\$ ');
+    set('PS2', '> ');
+    set('PS4', '+ ');
+    this.vars.set('PPID', String(process.ppid));
+    this.vars.set('PWD', this.cwd);
+    const pwd = this.vars.entry('PWD');
+    if (pwd) pwd.exported = true;
+    set('OPTIND', '1');
+    this.vars.set('SHELL', this.vars.get('SHELL') ?? '/bin/sh');
+  }
+
+  /** A copy of the state for a subshell. */
+  clone(): Interp {
+    const c: Interp = Object.create(Interp.prototype);
+    Object.assign(c, this);
+    c.vars = this.vars.clone();
+    c.functions = new Map(this.functions);
+    c.aliases = new Map(this.aliases);
+    c.positional = this.positional.slice();
+    c.opts = { ...this.opts, interactive: false };
+    c.traps = new Map([...this.traps].filter(([k, v]) => v === '' || k === 'EXIT'));
+    c.traps.delete('EXIT');
+    c.io = this.io.copy();
+    c.jobs = new JobTable();
+    c.hash = this.hash;
+    c.isSubshell = true;
+    c.pendingSignals = [];
+    c.exitTrapRan = false;
+    (c as { expander: Expander }).expander = new Expander(c);
+    (c as { arithScope: ArithScope }).arithScope = {
+      get: (name, index) =>
+        index === undefined ? c.getVar(name) : c.getVarIndexed(name, Number(index)),
+      set: (name, value, index) => {
+        if (index === undefined) c.setVar(name, String(value));
+        else c.vars.setIndexed(name, Number(index), String(value));
+      },
+    };
+    return c;
+  }
+
+  // ---- variables ----
+
+  getVar(name: string): string | undefined {
+    const c = name.charCodeAt(0);
+    if (c < 65 || (c > 90 && c < 95) || name.length === 1) {
+      switch (name) {
+        case '?':
+          return String(this.status);
+        case '$':
+          return String(this.shellPid);
+        case '!':
+          return this.lastBgPid === undefined ? undefined : String(this.lastBgPid);
+        case '#':
+          return String(this.positional.length);
+        case '-':
+          return this.flagString();
+        case '0':
+          return this.argv0;
+        case '@':
+        case '*': {
+          const ifs = this.vars.get('IFS');
+          return this.positional.join(name === '*' && ifs !== undefined ? ifs.slice(0, 1) : ' ');
+        }
+      }
+      if (/^[0-9]+$/.test(name)) return this.positional[Number(name) - 1];
+    }
+    switch (name) {
+      case 'RANDOM':
+        return String(Math.floor(Math.random() * 32768));
+      case 'LINENO':
+        return String(this.lineno);
+      case 'SECONDS':
+        return String(Math.floor((Date.now() - this.startTime) / 1000));
+      case 'BASHPID':
+        return String(process.pid);
+    }
+    return this.vars.get(name);
+  }
+
+  getVarIndexed(name: string, index: number): string | undefined {
+    if (name === '@' || name === '*') return undefined;
+    if (!NAME_RE.test(name)) return index === 0 ? this.getVar(name) : undefined;
+    return this.vars.getIndexed(name, index);
+  }
+
+  getArray(name: string): string[] | undefined {
+    return this.vars.getArray(name);
+  }
+
+  setVar(name: string, value: string): void {
+    this.vars.set(name, value);
+    if (this.opts.allexport) this.vars.entry(name)!.exported = true;
+    if (name === 'PATH') this.hash.clear();
+  }
+
+  flagString(): string {
+    let s = '';
+    for (const [letter, opt] of Object.entries(OPTION_LETTERS)) if (this.opts[opt]) s += letter;
+    if (this.opts.interactive) s += 'i';
+    return s;
+  }
+
+  env(extra?: Record<string, string>): Record<string, string> {
+    const env = this.vars.exportedEnv();
+    if (extra) Object.assign(env, extra);
+    return env;
+  }
+
+  // ---- diagnostics ----
+
+  /** Writes a diagnostic to the current fd 2, prefixed like bash. */
+  diag(message: string): void {
+    const prefix = this.opts.interactive ? 'strata-sh: ' : `${this.argv0}: line ${this.lineno}: `;
+    this.writeErr(`${prefix}${message}\n`);
+  }
+
+  writeErr(text: string): void {
+    try {
+      const r = this.io.get(2)?.write(text);
+      if (r instanceof Promise) r.catch(() => {});
+    } catch {
+      // stderr closed
+    }
+  }
+
+  async write(fd: number, text: string | Uint8Array): Promise<void> {
+    const f = this.io.get(fd);
+    if (!f) throw Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' });
+    await f.write(text);
+  }
+
+  // ---- running source text ----
+
+  newParser(src: string, firstLine = 1): Parser {
+    return new Parser(src, {
+      aliases: (name) => this.aliases.get(name),
+      firstLine,
+    });
+  }
+
+  /** Parses and runs `src` one command line at a time; parse errors give status 2. */
+  async runSource(src: string, firstLine = 1): Promise<number> {
+    const parser = this.newParser(src, firstLine);
+    for (;;) {
+      let list: List | undefined;
+      try {
+        list = parser.parseNext();
+      } catch (e) {
+        if (e instanceof ParseError) {
+          this.lineno = e.line;
+          this.diag(e.message);
+          this.status = 2;
+          if (!this.opts.interactive) throw new ExitSignal(2);
+          return 2;
+        }
+        throw e;
+      }
+      if (!list) return this.status;
+      if (this.opts.noexec) continue;
+      await this.runList(list);
+    }
+  }
+
+  async runList(list: List): Promise<number> {
+    for (const item of list) {
+      if (item.background) {
+        this.startBackground(item.andOr);
+        this.status = 0;
+      } else {
+        await this.runAndOr(item.andOr);
+      }
+      if (this.pendingSignals.length > 0) await this.runPendingTraps();
+    }
+    return this.status;
+  }
+
+  private async runAndOr(ao: AndOr): Promise<number> {
+    const n = ao.rest.length;
+    let status: number;
+    if (n === 0) {
+      status = await this.runPipelineChecked(ao.first, false);
+      return status;
+    }
+    this.condDepth++;
+    try {
+      status = await this.runPipeline(ao.first);
+    } finally {
+      this.condDepth--;
+    }
+    for (let i = 0; i < n; i++) {
+      const { op, pipeline } = ao.rest[i];
+      if ((op === '&&') !== (status === 0)) continue;
+      const last = i === n - 1;
+      if (last) status = await this.runPipelineChecked(pipeline, false);
+      else {
+        this.condDepth++;
+        try {
+          status = await this.runPipeline(pipeline);
+        } finally {
+          this.condDepth--;
+        }
+      }
+    }
+    return status;
+  }
+
+  /** Runs a pipeline and applies `set -e` and the ERR trap to its status. */
+  private async runPipelineChecked(p: Pipeline, _inCond: boolean): Promise<number> {
+    const status = await this.runPipeline(p);
+    if (status !== 0 && !p.bang && this.condDepth === 0) {
+      const errTrap = this.traps.get('ERR');
+      if (errTrap) await this.runTrapAction(errTrap);
+      if (this.opts.errexit) throw new ExitSignal(status);
+    }
+    return status;
+  }
+
+  async runPipeline(p: Pipeline): Promise<number> {
+    const start = p.time ? process.hrtime.bigint() : 0n;
+    let status: number;
+    if (p.bang) this.condDepth++;
+    try {
+      if (p.commands.length === 1) {
+        status = await this.runCommand(p.commands[0]);
+        this.vars.setArray('PIPESTATUS', [String(status)]);
+      } else {
+        const statuses = await this.runMultiPipeline(p);
+        this.vars.setArray('PIPESTATUS', statuses.map(String));
+        status = statuses[statuses.length - 1];
+        if (this.opts.pipefail) {
+          for (let i = statuses.length - 1; i >= 0; i--) {
+            if (statuses[i] !== 0) {
+              status = statuses[i];
+              break;
+            }
+          }
+        }
+      }
+    } finally {
+      if (p.bang) this.condDepth--;
+    }
+    if (p.bang) status = status === 0 ? 1 : 0;
+    this.status = status;
+    if (p.time) {
+      const secs = Number(process.hrtime.bigint() - start) / 1e9;
+      this.writeErr(`\nreal\t${formatTime(secs)}\nuser\t0m0.000s\nsys\t0m0.000s\n`);
+    }
+    return status;
+  }
+
+  private async runMultiPipeline(p: Pipeline): Promise<number[]> {
+    const n = p.commands.length;
+    const links: Promise<Fd>[] = [];
+    const resolvers: ((fd: Fd) => void)[] = [];
+    for (let i = 0; i < n - 1; i++) {
+      links.push(new Promise<Fd>((r) => resolvers.push(r)));
+    }
+    const stages = p.commands.map(async (cmd, i) => {
+      const sub = this.clone();
+      let out: PipeOutFd | undefined;
+      let input: Fd | undefined;
+      if (i < n - 1) {
+        out = new PipeOutFd(resolvers[i], cmd.type === 'simple');
+        sub.io.set(1, out);
+        if (p.pipeStderr[i]) sub.io.set(2, out);
+      }
+      if (i > 0) {
+        input = await links[i - 1];
+        sub.io.set(0, input);
+      }
+      let status: number;
+      try {
+        status = await sub.runCommand(cmd);
+      } catch (e) {
+        status = sub.statusOfThrown(e);
+      } finally {
+        out?.finish();
+        input?.close();
+      }
+      await sub.runSubshellExitTrap();
+      return status;
+    });
+    return Promise.all(stages);
+  }
+
+  /** Maps an exception that ends a subshell to its exit status. */
+  statusOfThrown(e: unknown): number {
+    if (e instanceof ExitSignal) return e.status;
+    if (e instanceof ReturnSignal) return e.status;
+    if (e instanceof LoopSignal) return this.status;
+    if (e instanceof BrokenPipe) return 141;
+    if (e instanceof ExpansionError) {
+      this.diag(e.message);
+      return 1;
+    }
+    throw e;
+  }
+
+  async runSubshellExitTrap(): Promise<void> {
+    const trap = this.traps.get('EXIT');
+    if (trap && !this.exitTrapRan) {
+      this.exitTrapRan = true;
+      const saved = this.status;
+      try {
+        await this.runSource(trap);
+      } catch (e) {
+        if (!(e instanceof ExitSignal)) throw e;
+      }
+      this.status = saved;
+    }
+  }
+
+  /** Runs the EXIT trap once (main shell). */
+  async runExitTrap(): Promise<void> {
+    await this.runSubshellExitTrap();
+  }
+
+  async runTrapAction(action: string): Promise<void> {
+    const saved = this.status;
+    await this.runSource(action);
+    this.status = saved;
+  }
+
+  async runPendingTraps(): Promise<void> {
+    const signals = this.pendingSignals;
+    this.pendingSignals = [];
+    for (const sig of signals) {
+      const action = this.traps.get(sig);
+      if (action) await this.runTrapAction(action);
+    }
+  }
+
+  // ---- commands ----
+
+  async runCommand(cmd: Command): Promise<number> {
+    switch (cmd.type) {
+      case 'simple':
+        return this.runSimple(cmd);
+      case 'funcdef':
+        this.functions.set(cmd.name, cmd);
+        this.status = 0;
+        return 0;
+      default:
+        return this.runCompound(cmd);
+    }
+  }
+
+  private async runCompound(cmd: Compound): Promise<number> {
+    this.lineno = cmd.line;
+    if (cmd.redirs.length === 0) return this.runCompoundBody(cmd);
+    const saved = this.io;
+    let opened: Fd[];
+    try {
+      opened = await this.applyRedirs(cmd.redirs, saved.copy());
+    } catch (e) {
+      this.io = saved;
+      return this.redirFailure(e);
+    }
+    try {
+      return await this.runCompoundBody(cmd);
+    } finally {
+      for (const f of opened) f.close();
+      this.io = saved;
+    }
+  }
+
+  private redirFailure(e: unknown): number {
+    if (e instanceof RedirError || e instanceof ExpansionError) {
+      this.diag(e.message);
+      this.status = 1;
+      return 1;
+    }
+    throw e;
+  }
+
+  private async runCompoundBody(cmd: Compound): Promise<number> {
+    switch (cmd.type) {
+      case 'group':
+        return this.runList(cmd.body);
+      case 'subshell':
+        return this.runSubshell(cmd.body);
+      case 'if': {
+        for (const clause of cmd.clauses) {
+          if ((await this.runCondition(clause.cond)) === 0) return this.runList(clause.body);
+        }
+        if (cmd.elseBody) return this.runList(cmd.elseBody);
+        this.status = 0;
+        return 0;
+      }
+      case 'while':
+        return this.runWhile(cmd.cond, cmd.body, cmd.until);
+      case 'for':
+        return this.runFor(cmd.name, cmd.words, cmd.body);
+      case 'cfor':
+        return this.runCFor(cmd);
+      case 'case':
+        return this.runCase(cmd);
+      case 'arith': {
+        try {
+          const v = await this.expander.arith(cmd.expr);
+          this.status = v !== 0n ? 0 : 1;
+        } catch (e) {
+          if (e instanceof ExpansionError) {
+            this.diag(e.message);
+            this.status = 1;
+          } else throw e;
+        }
+        return this.status;
+      }
+      case 'cond': {
+        try {
+          this.status = (await this.evalCond(cmd.expr)) ? 0 : 1;
+        } catch (e) {
+          if (e instanceof ExpansionError) {
+            this.diag(e.message);
+            this.status = 2;
+          } else throw e;
+        }
+        return this.status;
+      }
+    }
+  }
+
+  async runSubshell(body: List): Promise<number> {
+    const sub = this.clone();
+    let status: number;
+    try {
+      status = await sub.runList(body);
+    } catch (e) {
+      status = sub.statusOfThrown(e);
+    }
+    sub.status = status;
+    await sub.runSubshellExitTrap();
+    this.status = status;
+    return status;
+  }
+
+  private async runCondition(cond: List): Promise<number> {
+    this.condDepth++;
+    try {
+      return await this.runList(cond);
+    } finally {
+      this.condDepth--;
+    }
+  }
+
+  private async loopBody(body: List): Promise<'break' | 'continue' | undefined> {
+    try {
+      await this.runList(body);
+      return undefined;
+    } catch (e) {
+      if (e instanceof LoopSignal) {
+        if (e.count > 1) {
+          e.count--;
+          throw e;
+        }
+        return e.kind;
+      }
+      throw e;
+    }
+  }
+
+  private async runWhile(cond: List, body: List, until: boolean): Promise<number> {
+    let status = 0;
+    this.loopDepth++;
+    try {
+      for (;;) {
+        const c = await this.runCondition(cond);
+        if ((c === 0) === until) break;
+        const r = await this.loopBody(body);
+        status = this.status;
+        if (r === 'break') break;
+      }
+    } finally {
+      this.loopDepth--;
+    }
+    this.status = status;
+    return status;
+  }
+
+  private async runFor(name: string, words: Word[] | undefined, body: List): Promise<number> {
+    const items = words ? await this.expander.expandWords(words) : this.positional.slice();
+    let status = 0;
+    this.loopDepth++;
+    try {
+      for (const item of items) {
+        this.setVar(name, item);
+        const r = await this.loopBody(body);
+        status = this.status;
+        if (r === 'break') break;
+      }
+    } finally {
+      this.loopDepth--;
+    }
+    this.status = status;
+    return status;
+  }
+
+  private async runCFor(cmd: Compound & { type: 'cfor' }): Promise<number> {
+    let status = 0;
+    this.loopDepth++;
+    try {
+      if (cmd.init.length > 0) await this.expander.arith(cmd.init);
+      for (;;) {
+        if (cmd.cond.length > 0 && (await this.expander.arith(cmd.cond)) === 0n) break;
+        const r = await this.loopBody(cmd.body);
+        status = this.status;
+        if (r === 'break') break;
+        if (cmd.step.length > 0) await this.expander.arith(cmd.step);
+      }
+    } finally {
+      this.loopDepth--;
+    }
+    this.status = status;
+    return status;
+  }
+
+  private async runCase(cmd: Compound & { type: 'case' }): Promise<number> {
+    const subject = await this.expander.expandString(cmd.word);
+    this.status = 0;
+    let fallthrough = false;
+    for (const item of cmd.items) {
+      let matched = fallthrough;
+      if (!matched) {
+        for (const p of item.patterns) {
+          const pat = await this.expander.expandPattern(p);
+          if (matchPattern(pat, subject)) {
+            matched = true;
+            break;
+          }
+        }
+      }
+      if (!matched) continue;
+      await this.runList(item.body);
+      if (item.term === ';;') return this.status;
+      fallthrough = item.term === ';&';
+    }
+    return this.status;
+  }
+
+  async evalCond(expr: CondExpr): Promise<boolean> {
+    return evalCondExpr(this, expr);
+  }
+
+  // ---- simple commands ----
+
+  private async runSimple(cmd: SimpleCommand): Promise<number> {
+    this.lineno = cmd.line;
+    let argv: string[];
+    try {
+      argv = await this.expander.expandWords(cmd.words);
+    } catch (e) {
+      return this.expansionFailure(e);
+    }
+    const cmdSubStatus = this.status;
+    if (argv.length === 0) return this.runAssignmentsOnly(cmd, cmdSubStatus);
+
+    const name = argv[0];
+    const special = Object.hasOwn(SPECIAL_BUILTINS, name) ? SPECIAL_BUILTINS[name] : undefined;
+    const fn = special ? undefined : this.functions.get(name);
+    const builtin = special ?? (fn || !Object.hasOwn(BUILTINS, name) ? undefined : BUILTINS[name]);
+
+    // Assignments before a command: permanent for special built-ins, temporary otherwise.
+    let assigned: Record<string, string>;
+    try {
+      assigned = await this.evalAssigns(cmd.assigns);
+    } catch (e) {
+      return this.expansionFailure(e);
+    }
+    if (this.opts.xtrace) this.trace(cmd.assigns, assigned, argv);
+
+    const saved = this.io;
+    let opened: Fd[] = [];
+    if (cmd.redirs.length > 0) {
+      try {
+        opened = await this.applyRedirs(cmd.redirs, saved.copy());
+      } catch (e) {
+        this.io = saved;
+        const status = this.redirFailure(e);
+        if (special && !this.opts.interactive && this.opts.posix) throw new ExitSignal(status);
+        return status;
+      }
+    }
+    try {
+      let status: number;
+      if (special) {
+        for (const [k, v] of Object.entries(assigned)) this.assignVar(k, v);
+        status = await special(this, argv);
+      } else if (fn || builtin) {
+        const restore = this.tempAssign(assigned, fn !== undefined);
+        try {
+          status = fn ? await this.callFunction(fn, argv) : await builtin!(this, argv);
+        } finally {
+          restore();
+        }
+      } else {
+        status = await this.runExternalOrUtility(argv, assigned);
+      }
+      this.status = status;
+      return status;
+    } catch (e) {
+      if (e instanceof ExpansionError) return this.expansionFailure(e);
+      if (e instanceof ReadonlyError) {
+        this.diag(e.message);
+        this.status = 1;
+        return 1;
+      }
+      throw e;
+    } finally {
+      if (this.persistRedirections) {
+        this.persistRedirections = false;
+      } else {
+        if (opened.length > 0) for (const f of opened) f.close();
+        this.io = saved;
+      }
+    }
+  }
+
+  private expansionFailure(e: unknown): number {
+    if (e instanceof ExpansionError) {
+      this.diag(e.message);
+      this.status = 1;
+      if (e.fatal && !this.opts.interactive) throw new ExitSignal(1);
+      return 1;
+    }
+    if (e instanceof ReadonlyError) {
+      this.diag(e.message);
+      this.status = 1;
+      if (!this.opts.interactive) throw new ExitSignal(1);
+      return 1;
+    }
+    throw e;
+  }
+
+  private trace(assigns: Assign[], assigned: Record<string, string>, argv: string[]): void {
+    const ps4 = this.vars.get('PS4') ?? '+ ';
+    const parts: string[] = [];
+    for (const a of assigns) parts.push(`${a.name}=${quoteForTrace(assigned[a.name] ?? '')}`);
+    for (const a of argv) parts.push(quoteForTrace(a));
+    this.writeErr(`${ps4}${parts.join(' ')}\n`);
+  }
+
+  private async runAssignmentsOnly(cmd: SimpleCommand, cmdSubStatus: number): Promise<number> {
+    this.status = 0;
+    try {
+      for (const a of cmd.assigns) await this.performAssign(a);
+    } catch (e) {
+      return this.expansionFailure(e);
+    }
+    if (this.opts.xtrace && cmd.assigns.length > 0) {
+      const ps4 = this.vars.get('PS4') ?? '+ ';
+      for (const a of cmd.assigns)
+        this.writeErr(`${ps4}${a.name}=${quoteForTrace(this.vars.get(a.name) ?? '')}\n`);
+    }
+    // The status of an assignment-only command is that of its last command substitution.
+    let status = cmd.words.length > 0 || cmd.assigns.length > 0 ? this.status : cmdSubStatus;
+    if (cmd.redirs.length > 0) {
+      const saved = this.io;
+      try {
+        const opened = await this.applyRedirs(cmd.redirs, saved.copy());
+        for (const f of opened) f.close();
+      } catch (e) {
+        status = this.redirFailure(e);
+      } finally {
+        this.io = saved;
+      }
+    }
+    this.status = status;
+    return status;
+  }
+
+  async performAssign(a: Assign): Promise<void> {
+    if (a.array) {
+      const values = await this.expander.expandWords(a.array);
+      if (a.append) {
+        const old = this.vars.getArray(a.name) ?? [];
+        this.vars.setArray(a.name, [...old, ...values]);
+      } else this.vars.setArray(a.name, values);
+      return;
+    }
+    const value = await this.expander.expandString(a.value);
+    if (a.index) {
+      const idx = Number(await this.expander.arith(a.index));
+      const old = a.append ? (this.vars.getIndexed(a.name, idx) ?? '') : '';
+      this.vars.setIndexed(a.name, idx, old + value);
+      return;
+    }
+    this.assignVar(a.name, a.append ? (this.getVar(a.name) ?? '') + value : value);
+  }
+
+  assignVar(name: string, value: string): void {
+    this.setVar(name, value);
+  }
+
+  private async evalAssigns(assigns: Assign[]): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const a of assigns) {
+      const v = await this.expander.expandString(a.value);
+      out[a.name] = a.append ? (this.getVar(a.name) ?? '') + v : v;
+    }
+    return out;
+  }
+
+  /** Temporary assignments for a built-in or function; returns the undo. */
+  private tempAssign(assigned: Record<string, string>, forFunction: boolean): () => void {
+    const names = Object.keys(assigned);
+    if (names.length === 0) return () => {};
+    const saved = names.map((n) => [n, this.vars.entry(n)] as const);
+    for (const n of names) {
+      const old = this.vars.entry(n);
+      if (old?.readonly) throw new ReadonlyError(n);
+      this.vars.vars.set(n, {
+        value: assigned[n],
+        exported: forFunction || old?.exported === true || true,
+        readonly: false,
+      });
+    }
+    return () => {
+      for (const [n, v] of saved) {
+        if (v) this.vars.vars.set(n, v);
+        else this.vars.vars.delete(n);
+      }
+    };
+  }
+
+  async callFunction(fn: FunctionDef, argv: string[]): Promise<number> {
+    const savedPositional = this.positional;
+    this.positional = argv.slice(1);
+    this.vars.pushFrame();
+    this.funcDepth++;
+    for (const fd of this.io.fds.values()) if (fd instanceof PipeOutFd) fd.direct = false;
+    try {
+      return await this.runCompound(fn.body);
+    } catch (e) {
+      if (e instanceof ReturnSignal) {
+        this.status = e.status;
+        return e.status;
+      }
+      throw e;
+    } finally {
+      this.funcDepth--;
+      this.vars.popFrame();
+      this.positional = savedPositional;
+    }
+  }
+
+  // ---- external commands ----
+
+  /** PATH search; undefined when not found. */
+  findInPath(name: string): string | undefined {
+    if (name.includes('/')) return name;
+    const cached = this.hash.get(name);
+    if (cached) return cached;
+    const path = this.getVar('PATH') ?? '/usr/local/bin:/usr/bin:/bin';
+    let firstNonExec: string | undefined;
+    for (const dir of path.split(':')) {
+      const full = resolvePath(this.cwd, dir || '.', name);
+      try {
+        const st = statSync(full);
+        if (!st.isFile()) continue;
+        try {
+          accessSync(full, fsConstants.X_OK);
+        } catch {
+          firstNonExec ??= full;
+          continue;
+        }
+        this.hash.set(name, full);
+        return full;
+      } catch {
+        // not in this directory
+      }
+    }
+    return firstNonExec;
+  }
+
+  private async runExternalOrUtility(
+    argv: string[],
+    assigned: Record<string, string>,
+  ): Promise<number> {
+    const util = Object.hasOwn(this.host.utilities, argv[0])
+      ? this.host.utilities[argv[0]]
+      : undefined;
+    if (util) return this.runUtility(util, argv, assigned);
+    return this.runExternal(argv, assigned);
+  }
+
+  async runUtility(
+    util: UtilityLike,
+    argv: string[],
+    assigned: Record<string, string>,
+  ): Promise<number> {
+    const sink = (n: number) => {
+      const fd = this.io.get(n);
+      return {
+        write: (data: string | Uint8Array) => {
+          const r = fd?.write(data);
+          if (r instanceof Promise) r.catch(() => {});
+        },
+        get isTTY() {
+          return fd?.isTTY() ?? false;
+        },
+        get columns() {
+          return fd instanceof OsFd && fd.isTTY() ? (process.stdout.columns ?? 80) : 80;
+        },
+      };
+    };
+    const stdin = this.io.get(0);
+    try {
+      return await util({
+        args: argv.slice(1),
+        cwd: this.cwd,
+        env: this.env(assigned),
+        stdin: { read: () => (stdin ? stdin.read() : Promise.resolve(null)) },
+        stdout: sink(1),
+        stderr: sink(2),
+      });
+    } catch (e) {
+      if (e instanceof BrokenPipe) return 141;
+      this.diag(`${argv[0]}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+
+  async runExternal(argv: string[], assigned: Record<string, string>): Promise<number> {
+    const name = argv[0];
+    const path = this.findInPath(name);
+    if (!path) {
+      this.diag(`${name}: command not found`);
+      return 127;
+    }
+    const full = resolvePath(this.cwd, path);
+    try {
+      const st = statSync(full);
+      if (st.isDirectory()) {
+        this.diag(`${name}: Is a directory`);
+        return 126;
+      }
+      accessSync(full, fsConstants.X_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        this.hash.delete(name);
+        this.diag(`${name}: No such file or directory`);
+        return 127;
+      }
+      this.diag(`${name}: Permission denied`);
+      return 126;
+    }
+    const result = await this.spawnChild(full, argv, this.env(assigned));
+    if (result === 130 && this.interruptedBySigint) throw new ExitSignal(130);
+    if (result === 'ENOEXEC') {
+      // A script without #!: run it with this shell, as bash does.
+      const [cmd, ...pre] = this.host.selfCommand;
+      const r = await this.spawnChild(
+        cmd,
+        [cmd, ...pre, full, ...argv.slice(1)],
+        this.env(assigned),
+      );
+      return typeof r === 'number' ? r : 126;
+    }
+    if (result === 'EACCES') {
+      this.diag(`${name}: Permission denied`);
+      return 126;
+    }
+    if (typeof result === 'string') {
+      this.diag(`${name}: ${result}`);
+      return 127;
+    }
+    return result;
+  }
+
+  /** Spawns a child with the current fd table; resolves to its status or an error code. */
+  spawnChild(
+    file: string,
+    argv: string[],
+    env: Record<string, string>,
+    background?: { onPid(pid: number): void },
+  ): Promise<number | string> {
+    const max = this.io.maxFd();
+    const stdio: SpawnStdio[] = [];
+    const connects: { index: number; fd: Fd }[] = [];
+    const directInputs: ReadStreamFd[] = [];
+    const directOutputs: PipeOutFd[] = [];
+    for (let i = 0; i <= max; i++) {
+      const fd = this.io.get(i);
+      if (!fd) {
+        stdio.push('ignore');
+        continue;
+      }
+      const s = fd.spawnStdio(i > 0);
+      if (s === 'pipe') connects.push({ index: i, fd });
+      else if (fd instanceof ReadStreamFd && typeof s === 'object') directInputs.push(fd);
+      stdio.push(s);
+      if (fd instanceof PipeOutFd) directOutputs.push(fd);
+    }
+    return new Promise((resolve) => {
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn(file, argv.slice(1), {
+          argv0: argv[0],
+          cwd: this.cwd,
+          env,
+          stdio: stdio as never,
+        });
+      } catch (e) {
+        resolve((e as NodeJS.ErrnoException).code ?? String(e));
+        return;
+      }
+      let failed = false;
+      child.once('error', (e: NodeJS.ErrnoException) => {
+        failed = true;
+        resolve(e.code ?? e.message);
+      });
+      if (child.pid === undefined) return;
+      background?.onPid(child.pid);
+      if (this.onSpawnPid) {
+        this.onSpawnPid(child.pid);
+        this.onSpawnPid = undefined;
+      }
+      for (const d of directInputs) d.handedOver();
+      const moving: Promise<void>[] = [];
+      for (const { index, fd } of connects) {
+        const stream = child.stdio[index] as Readable | Writable | null;
+        if (stream) moving.push(fd.connect(stream));
+      }
+      this.jobs.foreground.add(child);
+      child.once('exit', (code, signal) => {
+        this.jobs.foreground.delete(child);
+        if (failed) return;
+        const status =
+          code ?? 128 + ((signal && (osConstants.signals as Record<string, number>)[signal]) || 0);
+        Promise.all(moving).then(() => resolve(status));
+      });
+    });
+  }
+
+  // ---- background jobs ----
+
+  private startBackground(ao: AndOr): void {
+    const sub = this.clone();
+    if (!this.opts.interactive && !this.opts.monitor) {
+      sub.io.set(0, new DataFd(Buffer.alloc(0)));
+    }
+    const job = this.jobs.add(ao);
+    sub.jobs = this.jobs;
+    const single =
+      ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.bang
+        ? ao.first.commands[0]
+        : undefined;
+    sub.onSpawnPid = single?.type === 'simple' ? (pid) => job.setPid(pid) : undefined;
+    this.lastBgPid = job.pid;
+    job.promise = (async () => {
+      let status: number;
+      try {
+        status = await sub.runAndOr(ao);
+      } catch (e) {
+        status = sub.statusOfThrown(e);
+      }
+      await sub.runSubshellExitTrap();
+      return status;
+    })();
+    // The pid is known synchronously only after spawn; a simple command spawns right away.
+    this.lastBgPid = job.pid;
+    job.promise.then((status) => job.finish(status));
+  }
+
+  /** Set for the clone running a background simple command: reports the child's pid. */
+  onSpawnPid: ((pid: number) => void) | undefined;
+
+  /** Set by `exec` without a command: the current redirections become permanent. */
+  persistRedirections = false;
+  /** SIGINT arrived while a foreground child ran (non-interactive: exit after it). */
+  interruptedBySigint = false;
+  getoptsState = { optind: 1, sub: 1 };
+
+  isBuiltinName(name: string): boolean {
+    return (
+      Object.hasOwn(SPECIAL_BUILTINS, name) ||
+      Object.hasOwn(BUILTINS, name) ||
+      Object.hasOwn(this.host.utilities, name)
+    );
+  }
+
+  isExecutableFile(path: string): boolean {
+    try {
+      accessSync(resolvePath(this.cwd, path), fsConstants.X_OK);
+      return statSync(resolvePath(this.cwd, path)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs argv skipping functions (command, exec, builtin) with the current fds. */
+  async runResolved(
+    argv: string[],
+    how: { functions: boolean; utilities: boolean; builtinsOnly?: boolean },
+  ): Promise<number> {
+    const name = argv[0];
+    const fn = how.functions ? this.functions.get(name) : undefined;
+    if (fn) return this.callFunction(fn, argv);
+    const builtin = Object.hasOwn(SPECIAL_BUILTINS, name)
+      ? SPECIAL_BUILTINS[name]
+      : Object.hasOwn(BUILTINS, name)
+        ? BUILTINS[name]
+        : undefined;
+    if (builtin) return builtin(this, argv);
+    if ((how.utilities || how.builtinsOnly) && Object.hasOwn(this.host.utilities, name)) {
+      return this.runUtility(this.host.utilities[name], argv, {});
+    }
+    return this.runExternal(argv, {});
+  }
+
+  /** Hook for the host to install or remove signal handlers when traps change. */
+  signalTrapsChanged(_condition: string): void {
+    this.onTrapsChanged?.(_condition);
+  }
+  onTrapsChanged: ((condition: string) => void) | undefined;
+
+  // ---- redirections ----
+
+  /** Applies redirections to `table` (which becomes this.io); returns fds to close after. */
+  async applyRedirs(redirs: Redir[], table: FdTable): Promise<Fd[]> {
+    const opened: Fd[] = [];
+    this.io = table;
+    try {
+      for (const r of redirs) {
+        const f = await this.applyRedir(r, table);
+        if (f) opened.push(f);
+      }
+    } catch (e) {
+      for (const f of opened) f.close();
+      throw e;
+    }
+    return opened;
+  }
+
+  private async applyRedir(r: Redir, table: FdTable): Promise<Fd | undefined> {
+    const op = r.op;
+    const defaultFd = op[0] === '<' && op !== '<>' ? 0 : op === '<>' ? 0 : 1;
+    let fdNum = r.fd ?? defaultFd;
+    if (r.fdVar) {
+      fdNum = nextFreeFd(table);
+      this.setVar(r.fdVar, String(fdNum));
+    }
+    if (op === '<<' || op === '<<-') {
+      const hd = r.heredoc!;
+      const body = hd.quoted ? hd.body : await this.expander.expandString(hd.parts ?? []);
+      table.set(fdNum, new DataFd(Buffer.from(body)));
+      return undefined;
+    }
+    if (op === '<<<') {
+      const text = await this.expander.expandString(r.target);
+      table.set(fdNum, new DataFd(Buffer.from(`${text}\n`)));
+      return undefined;
+    }
+    const target = await this.expander.expandRedirTarget(r.target);
+    if (op === '<&' || op === '>&') {
+      if (target === '-') {
+        table.close(fdNum);
+        return undefined;
+      }
+      const m = /^(\d+)(-?)$/.exec(target);
+      if (!m) {
+        if (op === '>&' && r.fd === undefined) {
+          // `>& file` is `&> file` in bash
+          const f = this.openFile(target, 'w');
+          table.set(1, f);
+          table.set(2, f);
+          return f;
+        }
+        throw new RedirError(`${target}: ambiguous redirect`);
+      }
+      const src = table.get(Number(m[1]));
+      if (!src) throw new RedirError(`${m[1]}: Bad file descriptor`);
+      table.set(fdNum, src);
+      if (m[2]) table.close(Number(m[1]));
+      return undefined;
+    }
+    if (op === '&>' || op === '&>>') {
+      const f = this.openFile(target, op === '&>' ? 'w' : 'a');
+      table.set(1, f);
+      table.set(2, f);
+      return f;
+    }
+    const mode =
+      op === '<' ? 'r' : op === '<>' ? 'rw' : op === '>>' ? 'a' : op === '>|' ? 'w!' : 'w';
+    const f = this.openFile(target, mode);
+    table.set(fdNum, f);
+    return f;
+  }
+
+  private openFile(target: string, mode: 'r' | 'w' | 'w!' | 'a' | 'rw'): OsFd {
+    const path = resolvePath(this.cwd, target);
+    if (target === '') throw new RedirError(`: No such file or directory`);
+    let flags: number;
+    const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fsConstants;
+    switch (mode) {
+      case 'r':
+        flags = O_RDONLY;
+        break;
+      case 'rw':
+        flags = O_RDWR | O_CREAT;
+        break;
+      case 'a':
+        flags = O_WRONLY | O_CREAT | O_APPEND;
+        break;
+      case 'w':
+        flags = O_WRONLY | O_CREAT | O_TRUNC;
+        if (this.opts.noclobber) {
+          try {
+            if (statSync(path).isFile())
+              throw new RedirError(`${target}: cannot overwrite existing file`);
+          } catch (e) {
+            if (e instanceof RedirError) throw e;
+            flags |= O_EXCL;
+          }
+        }
+        break;
+      default:
+        flags = O_WRONLY | O_CREAT | O_TRUNC;
+    }
+    try {
+      return new OsFd(openSync(path, flags, 0o666), true);
+    } catch (e) {
+      throw new RedirError(`${target}: ${errnoMessage(e)}`);
+    }
+  }
+
+  // ---- command substitution ----
+
+  async commandSubstitution(body: List): Promise<string> {
+    const sub = this.clone();
+    const capture = new CaptureFd();
+    sub.io.set(1, capture);
+    let status: number;
+    try {
+      status = await sub.runList(body);
+    } catch (e) {
+      status = sub.statusOfThrown(e);
+    }
+    sub.status = status;
+    await sub.runSubshellExitTrap();
+    this.status = status;
+    return capture.text().replace(/\n+$/, '');
+  }
+
+  /** Evaluates arithmetic text (for builtins like `let`, `shift`). */
+  arith(text: string): bigint {
+    return evaluateArith(text, this.arithScope);
+  }
+}
+
+/** The write end of a pipeline link; the next stage's stdin is decided on first use. */
+export class PipeOutFd extends Fd {
+  readonly kind = 'pipeout';
+  private through: PassThrough | undefined;
+  private resolved = false;
+  private inner: WriteStreamFd | undefined;
+  constructor(
+    private readonly resolveLink: (fd: Fd) => void,
+    /** A single external command may hand its stdout socket to the next stage directly. */
+    public direct: boolean,
+  ) {
+    super();
+  }
+
+  private ensureThrough(): WriteStreamFd {
+    if (!this.through) {
+      this.through = new PassThrough({ highWaterMark: 65536 });
+      this.inner = new WriteStreamFd(this.through);
+      this.resolved = true;
+      this.resolveLink(new ReadStreamFd(this.through));
+    }
+    return this.inner!;
+  }
+
+  write(data: string | Uint8Array): void | Promise<void> {
+    return this.ensureThrough().write(data);
+  }
+  read(): Promise<Buffer | null> {
+    return Promise.resolve(null);
+  }
+  readByte(): Promise<number | null> {
+    return Promise.resolve(null);
+  }
+  spawnStdio(): SpawnStdio {
+    return 'pipe';
+  }
+  override connect(stream: Readable | Writable): Promise<void> {
+    if (this.direct && !this.resolved) {
+      this.resolved = true;
+      this.resolveLink(new ReadStreamFd(stream as Readable));
+      return Promise.resolve();
+    }
+    return this.ensureThrough().connect(stream);
+  }
+  /** The stage is done: end the pipe (or give the reader an empty input). */
+  finish(): void {
+    if (this.through) this.through.end();
+    else if (!this.resolved) {
+      this.resolved = true;
+      this.resolveLink(new DataFd(Buffer.alloc(0)));
+    }
+  }
+}
+
+export class RedirError extends Error {}
+
+function nextFreeFd(table: FdTable): number {
+  let n = 10;
+  while (table.get(n)) n++;
+  return n;
+}
+
+export function errnoMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'EISDIR':
+      return 'Is a directory';
+    case 'ENOTDIR':
+      return 'Not a directory';
+    case 'EEXIST':
+      return 'File exists';
+    case 'EBADF':
+      return 'Bad file descriptor';
+    default:
+      return (e as Error).message;
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.ino === sb.ino && sa.dev === sb.dev;
+  } catch {
+    return false;
+  }
+}
+
+function formatTime(secs: number): string {
+  const m = Math.floor(secs / 60);
+  return `${m}m${(secs - m * 60).toFixed(3)}s`;
+}

@@ -1,0 +1,429 @@
+/**
+ * The shell's file-descriptor table. Each shell fd number maps to an `Fd`: a real OS fd of
+ * this process, a stream to or from a child process, an in-memory capture (command
+ * substitution) or an in-memory input (here-documents). Built-ins read and write through these
+ * objects; external commands receive them in spawn's `stdio` (OS fds and child pipes are
+ * handed over directly, so bytes between two external programs never pass through JS).
+ */
+import { closeSync, fstatSync, readSync, writeSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
+
+/** Thrown by a write to a pipe whose reader has gone (the in-process SIGPIPE). */
+export class BrokenPipe extends Error {
+  constructor() {
+    super('broken pipe');
+  }
+}
+
+export type SpawnStdio = number | 'pipe' | 'ignore' | Readable | Writable;
+
+export abstract class Fd {
+  abstract readonly kind: string;
+  abstract write(data: string | Uint8Array): void | Promise<void>;
+  /** The next chunk, or null at end of input. */
+  abstract read(): Promise<Buffer | null>;
+  /** Reads one line (including its newline) without consuming past it where possible. */
+  async readLine(delim = '\n'): Promise<string | null> {
+    const bytes: number[] = [];
+    const code = delim.charCodeAt(0);
+    for (;;) {
+      const b = await this.readByte();
+      if (b === null) return bytes.length > 0 ? Buffer.from(bytes).toString() : null;
+      bytes.push(b);
+      if (b === code) return Buffer.from(bytes).toString();
+    }
+  }
+  abstract readByte(): Promise<number | null>;
+  /** What to put in a child's stdio slot. 'pipe' means connect(childStream) is needed. */
+  abstract spawnStdio(forOutput: boolean): SpawnStdio;
+  /** Called with the child's end when spawnStdio returned 'pipe'; resolves when data is moved. */
+  connect(_stream: Readable | Writable): Promise<void> {
+    return Promise.resolve();
+  }
+  isTTY(): boolean {
+    return false;
+  }
+  close(): void {}
+}
+
+const EAGAIN_WAIT = new Int32Array(new SharedArrayBuffer(4));
+
+/** A real descriptor of this process (0, 1, 2 or a file we opened). */
+export class OsFd extends Fd {
+  readonly kind = 'os';
+  private tty: boolean | undefined;
+  constructor(
+    readonly fd: number,
+    private readonly owned: boolean,
+  ) {
+    super();
+  }
+
+  write(data: string | Uint8Array): void {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += writeSync(this.fd, buf, off, buf.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(EAGAIN_WAIT, 0, 0, 1);
+          continue;
+        }
+        if (code === 'EPIPE') throw new BrokenPipe();
+        throw e;
+      }
+    }
+  }
+
+  readByte(): Promise<number | null> {
+    const b = Buffer.alloc(1);
+    const n = this.readSyncRetry(b);
+    return Promise.resolve(n === 0 ? null : b[0]);
+  }
+
+  read(): Promise<Buffer | null> {
+    const b = Buffer.alloc(65536);
+    const n = this.readSyncRetry(b);
+    return Promise.resolve(n === 0 ? null : b.subarray(0, n));
+  }
+
+  private readSyncRetry(b: Buffer): number {
+    for (;;) {
+      try {
+        return readSync(this.fd, b, 0, b.length, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(EAGAIN_WAIT, 0, 0, 2);
+          continue;
+        }
+        if (code === 'EOF' || code === 'EISDIR') return 0;
+        throw e;
+      }
+    }
+  }
+
+  spawnStdio(): SpawnStdio {
+    return this.fd;
+  }
+
+  override isTTY(): boolean {
+    if (this.tty === undefined) {
+      try {
+        this.tty = fstatSync(this.fd).isCharacterDevice() && isatty(this.fd);
+      } catch {
+        this.tty = false;
+      }
+    }
+    return this.tty;
+  }
+
+  override close(): void {
+    if (this.owned) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed
+      }
+    }
+  }
+}
+
+/** Collects output in memory: command substitution. */
+export class CaptureFd extends Fd {
+  readonly kind = 'capture';
+  readonly chunks: Buffer[] = [];
+  write(data: string | Uint8Array): void {
+    this.chunks.push(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data));
+  }
+  read(): Promise<Buffer | null> {
+    return Promise.resolve(null);
+  }
+  readByte(): Promise<number | null> {
+    return Promise.resolve(null);
+  }
+  spawnStdio(): SpawnStdio {
+    return 'pipe';
+  }
+  override connect(stream: Readable | Writable): Promise<void> {
+    const r = stream as Readable;
+    return new Promise((resolve) => {
+      r.on('data', (d: Buffer) => this.chunks.push(d));
+      r.on('end', resolve);
+      r.on('error', () => resolve());
+      r.on('close', resolve);
+    });
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString();
+  }
+}
+
+/** Input from memory: here-documents and here-strings. */
+export class DataFd extends Fd {
+  readonly kind = 'data';
+  private offset = 0;
+  constructor(private readonly data: Buffer) {
+    super();
+  }
+  write(): void {
+    throw Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' });
+  }
+  read(): Promise<Buffer | null> {
+    if (this.offset >= this.data.length) return Promise.resolve(null);
+    const b = this.data.subarray(this.offset);
+    this.offset = this.data.length;
+    return Promise.resolve(b);
+  }
+  readByte(): Promise<number | null> {
+    if (this.offset >= this.data.length) return Promise.resolve(null);
+    return Promise.resolve(this.data[this.offset++]);
+  }
+  spawnStdio(): SpawnStdio {
+    return 'pipe';
+  }
+  override connect(stream: Readable | Writable): Promise<void> {
+    const w = stream as Writable;
+    w.on('error', () => {});
+    w.end(this.data.subarray(this.offset));
+    this.offset = this.data.length;
+    return Promise.resolve();
+  }
+}
+
+/** The write end of a pipe: a child's stdin, or an in-process pipe to another stage. */
+export class WriteStreamFd extends Fd {
+  readonly kind = 'wstream';
+  private broken = false;
+  constructor(readonly stream: Writable) {
+    super();
+    stream.on('error', () => {
+      this.broken = true;
+    });
+    stream.on('close', () => {
+      if (!stream.writableFinished) this.broken = true;
+    });
+  }
+  write(data: string | Uint8Array): void | Promise<void> {
+    if (this.broken || this.stream.destroyed) throw new BrokenPipe();
+    if (!this.stream.write(data)) {
+      return new Promise<void>((resolve, reject) => {
+        const done = () => {
+          this.stream.off('drain', done);
+          this.stream.off('close', done);
+          if (this.broken) reject(new BrokenPipe());
+          else resolve();
+        };
+        this.stream.on('drain', done);
+        this.stream.on('close', done);
+      });
+    }
+  }
+  read(): Promise<Buffer | null> {
+    return Promise.resolve(null);
+  }
+  readByte(): Promise<number | null> {
+    return Promise.resolve(null);
+  }
+  spawnStdio(): SpawnStdio {
+    return hasOsHandle(this.stream) ? this.stream : 'pipe';
+  }
+  override connect(stream: Readable | Writable): Promise<void> {
+    const r = stream as Readable;
+    return new Promise((resolve) => {
+      r.on('data', (d: Buffer) => {
+        if (!this.stream.write(d)) {
+          r.pause();
+          this.stream.once('drain', () => r.resume());
+        }
+      });
+      r.on('end', resolve);
+      r.on('close', resolve);
+    });
+  }
+  override close(): void {
+    this.stream.end();
+  }
+}
+
+/** The read end of a pipe: a child's stdout, or an in-process pipe from another stage. */
+export class ReadStreamFd extends Fd {
+  readonly kind = 'rstream';
+  private pending: Buffer[] = [];
+  private ended = false;
+  private waiters: (() => void)[] = [];
+  private started = false;
+  constructor(readonly stream: Readable) {
+    super();
+  }
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.stream.on('data', (d: Buffer) => {
+      this.pending.push(typeof d === 'string' ? Buffer.from(d) : d);
+      this.stream.pause();
+      this.wake();
+    });
+    this.stream.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+    this.stream.on('error', () => {
+      this.ended = true;
+      this.wake();
+    });
+    this.stream.on('close', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+  async read(): Promise<Buffer | null> {
+    this.start();
+    for (;;) {
+      const b = this.pending.shift();
+      if (b) return b;
+      if (this.ended) return null;
+      this.stream.resume();
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+  async readByte(): Promise<number | null> {
+    for (;;) {
+      const head = this.pending[0];
+      if (head && head.length > 0) {
+        const b = head[0];
+        if (head.length === 1) this.pending.shift();
+        else this.pending[0] = head.subarray(1);
+        return b;
+      }
+      if (head) {
+        this.pending.shift();
+        continue;
+      }
+      const chunk = await this.read();
+      if (chunk === null) return null;
+      this.pending.unshift(chunk);
+    }
+  }
+  override async readLine(delim = '\n'): Promise<string | null> {
+    const parts: Buffer[] = [];
+    const code = delim.charCodeAt(0);
+    for (;;) {
+      let head = this.pending.shift();
+      if (!head) {
+        const chunk = await this.read();
+        if (chunk === null) {
+          return parts.length > 0 ? Buffer.concat(parts).toString() : null;
+        }
+        head = chunk;
+      }
+      const i = head.indexOf(code);
+      if (i >= 0) {
+        parts.push(head.subarray(0, i + 1));
+        if (i + 1 < head.length) this.pending.unshift(head.subarray(i + 1));
+        return Buffer.concat(parts).toString();
+      }
+      parts.push(head);
+    }
+  }
+  write(): void {
+    throw Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' });
+  }
+  spawnStdio(): SpawnStdio {
+    if (this.handed) return 'ignore';
+    return !this.started &&
+      this.pending.length === 0 &&
+      this.stream.readableLength === 0 &&
+      hasOsHandle(this.stream)
+      ? this.stream
+      : 'pipe';
+  }
+
+  private handed = false;
+  /** A child now owns the pipe: drop our copy so EOF and SIGPIPE work between children. */
+  handedOver(): void {
+    this.handed = true;
+    this.ended = true;
+    this.stream.destroy();
+  }
+  override connect(stream: Readable | Writable): Promise<void> {
+    const w = stream as Writable;
+    w.on('error', () => {});
+    void (async () => {
+      for (;;) {
+        const chunk = await this.read();
+        if (chunk === null) break;
+        if (!w.write(chunk)) await new Promise((r) => w.once('drain', r));
+        if (w.destroyed) break;
+      }
+      w.end();
+    })();
+    return Promise.resolve();
+  }
+  override close(): void {
+    this.stream.destroy();
+  }
+}
+
+/** A closed descriptor (`>&-`). */
+export class ClosedFd extends Fd {
+  readonly kind = 'closed';
+  write(): void {
+    throw Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' });
+  }
+  read(): Promise<Buffer | null> {
+    return Promise.reject(Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' }));
+  }
+  readByte(): Promise<number | null> {
+    return this.read() as unknown as Promise<number | null>;
+  }
+  spawnStdio(): SpawnStdio {
+    return 'ignore';
+  }
+}
+
+function hasOsHandle(s: Readable | Writable): boolean {
+  // Child-process pipes are net.Sockets with a libuv handle that spawn can pass on.
+  return !!(s as unknown as { _handle?: object })._handle;
+}
+
+/** A shell fd table; copied (cheaply) for each command that has redirections. */
+export class FdTable {
+  constructor(readonly fds: Map<number, Fd> = new Map()) {}
+  get(n: number): Fd | undefined {
+    const fd = this.fds.get(n);
+    return fd instanceof ClosedFd ? undefined : fd;
+  }
+  set(n: number, fd: Fd): void {
+    this.fds.set(n, fd);
+  }
+  close(n: number): void {
+    this.fds.set(n, new ClosedFd());
+  }
+  copy(): FdTable {
+    return new FdTable(new Map(this.fds));
+  }
+  maxFd(): number {
+    let m = 2;
+    for (const k of this.fds.keys()) if (k > m) m = k;
+    return m;
+  }
+}
+
+export function stdTable(): FdTable {
+  return new FdTable(
+    new Map<number, Fd>([
+      [0, new OsFd(0, false)],
+      [1, new OsFd(1, false)],
+      [2, new OsFd(2, false)],
+    ]),
+  );
+}

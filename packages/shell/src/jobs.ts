@@ -1,0 +1,58 @@
+/** Background jobs (`&`, `jobs`, `wait`, `kill %n`) and the children of the foreground job. */
+import type { ChildProcess } from 'node:child_process';
+import type { AndOr } from './ast.js';
+
+let fakePidCounter = 0;
+
+export class Job {
+  /** The child's pid for a simple external command, else a pseudo-pid for in-process jobs. */
+  pid: number;
+  status: number | undefined;
+  promise: Promise<number> = Promise.resolve(0);
+  notified = false;
+  constructor(
+    readonly id: number,
+    readonly text: string,
+  ) {
+    this.pid = 0x400000 + process.pid * 0 + ++fakePidCounter;
+  }
+  setPid(pid: number): void {
+    this.pid = pid;
+  }
+  finish(status: number): void {
+    this.status = status;
+  }
+}
+
+export class JobTable {
+  readonly jobs: Job[] = [];
+  /** Children currently running in the foreground (Ctrl+C reaches them, not us). */
+  readonly foreground = new Set<ChildProcess>();
+  private nextId = 1;
+
+  add(ao: AndOr): Job {
+    const job = new Job(this.nextId++, describe(ao));
+    this.jobs.push(job);
+    return job;
+  }
+
+  find(spec: string): Job | undefined {
+    if (spec === '%%' || spec === '%+' || spec === '%') return this.jobs[this.jobs.length - 1];
+    if (spec === '%-') return this.jobs[this.jobs.length - 2];
+    if (/^%\d+$/.test(spec)) return this.jobs.find((j) => j.id === Number(spec.slice(1)));
+    if (spec.startsWith('%')) return this.jobs.find((j) => j.text.startsWith(spec.slice(1)));
+    if (/^\d+$/.test(spec)) return this.jobs.find((j) => j.pid === Number(spec));
+    return undefined;
+  }
+
+  remove(job: Job): void {
+    const i = this.jobs.indexOf(job);
+    if (i >= 0) this.jobs.splice(i, 1);
+    if (this.jobs.length === 0) this.nextId = 1;
+  }
+}
+
+function describe(ao: AndOr): string {
+  void ao;
+  return 'job';
+}

@@ -1,0 +1,156 @@
+/** Shell variables: scalars and indexed arrays, export/readonly flags, dynamic `local` scopes. */
+
+export interface Var {
+  /** undefined for a declared but unset variable (`local x`, `export x`). */
+  value: string | undefined;
+  /** Indexed array values (sparse); when set, `value` mirrors element 0. */
+  array?: (string | undefined)[];
+  exported: boolean;
+  readonly: boolean;
+}
+
+export class ReadonlyError extends Error {
+  constructor(name: string) {
+    super(`${name}: readonly variable`);
+  }
+}
+
+export class VarStore {
+  vars: Map<string, Var>;
+  /** One frame per function call: the variables it shadowed with `local`. */
+  private frames: Map<string, Var | undefined>[] = [];
+
+  constructor(vars?: Map<string, Var>) {
+    this.vars = vars ?? new Map();
+  }
+
+  clone(): VarStore {
+    const copy = new Map<string, Var>();
+    for (const [k, v] of this.vars) copy.set(k, { ...v, array: v.array?.slice() });
+    const store = new VarStore(copy);
+    store.frames = this.frames.map((f) => new Map(f));
+    return store;
+  }
+
+  get(name: string): string | undefined {
+    return this.vars.get(name)?.value;
+  }
+
+  entry(name: string): Var | undefined {
+    return this.vars.get(name);
+  }
+
+  set(name: string, value: string): void {
+    const v = this.vars.get(name);
+    if (v) {
+      if (v.readonly) throw new ReadonlyError(name);
+      v.value = value;
+      if (v.array) v.array[0] = value;
+    } else {
+      this.vars.set(name, { value, exported: false, readonly: false });
+    }
+  }
+
+  setIndexed(name: string, index: number, value: string): void {
+    let v = this.vars.get(name);
+    if (v?.readonly) throw new ReadonlyError(name);
+    if (!v) {
+      v = { value: undefined, exported: false, readonly: false };
+      this.vars.set(name, v);
+    }
+    if (!v.array) v.array = v.value === undefined ? [] : [v.value];
+    if (index < 0) index += v.array.length;
+    if (index < 0) throw new RangeError(`${name}[${index}]: bad array subscript`);
+    v.array[index] = value;
+    v.value = v.array[0];
+  }
+
+  setArray(name: string, values: string[]): void {
+    let v = this.vars.get(name);
+    if (v?.readonly) throw new ReadonlyError(name);
+    if (!v) {
+      v = { value: undefined, exported: false, readonly: false };
+      this.vars.set(name, v);
+    }
+    v.array = values.slice();
+    v.value = v.array[0];
+  }
+
+  getArray(name: string): string[] | undefined {
+    const v = this.vars.get(name);
+    if (!v) return undefined;
+    if (v.array) return v.array.filter((x): x is string => x !== undefined);
+    return v.value === undefined ? [] : [v.value];
+  }
+
+  getIndexed(name: string, index: number): string | undefined {
+    const v = this.vars.get(name);
+    if (!v) return undefined;
+    if (!v.array) return index === 0 ? v.value : undefined;
+    if (index < 0) index += v.array.length;
+    return v.array[index];
+  }
+
+  unset(name: string): void {
+    const v = this.vars.get(name);
+    if (v?.readonly) throw new ReadonlyError(name);
+    if (this.frames.length > 0 && this.frames[this.frames.length - 1].has(name)) {
+      // unsetting a local leaves it declared-but-unset in this scope, like bash
+      if (v) {
+        v.value = undefined;
+        v.array = undefined;
+      }
+      return;
+    }
+    this.vars.delete(name);
+  }
+
+  unsetIndex(name: string, index: number): void {
+    const v = this.vars.get(name);
+    if (!v) return;
+    if (v.readonly) throw new ReadonlyError(name);
+    if (!v.array) {
+      if (index === 0) this.unset(name);
+      return;
+    }
+    delete v.array[index < 0 ? index + v.array.length : index];
+    v.value = v.array[0];
+  }
+
+  pushFrame(): void {
+    this.frames.push(new Map());
+  }
+
+  popFrame(): void {
+    const frame = this.frames.pop();
+    if (!frame) return;
+    for (const [name, saved] of frame) {
+      if (saved) this.vars.set(name, saved);
+      else this.vars.delete(name);
+    }
+  }
+
+  inFunction(): boolean {
+    return this.frames.length > 0;
+  }
+
+  /** `local name`: shadow the variable in the current function scope. */
+  declareLocal(name: string): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (!frame) throw new Error('local: can only be used in a function');
+    if (frame.has(name)) return;
+    const old = this.vars.get(name);
+    frame.set(name, old);
+    this.vars.set(name, {
+      value: undefined,
+      exported: old?.exported ?? false,
+      readonly: false,
+    });
+  }
+
+  exportedEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of this.vars) if (v.exported && v.value !== undefined) env[k] = v.value;
+    return env;
+  }
+}
