@@ -1,6 +1,17 @@
 #!/usr/bin/env node
-import { createLogger, installSignalHandlers, loadCliConfig } from '@strata/common';
-import { CLI_INFO, HTTPD_OPTIONS } from './options.js';
+import cluster from 'node:cluster';
+import {
+  MetricsRegistry,
+  createLogger,
+  installSignalHandlers,
+  loadCliConfig,
+  registerProcessMetrics,
+  registerServerMetrics,
+  startMetricsExporters,
+} from '@strata/common';
+import { forThisProcess, reportToPrimary, runPrimary } from './cluster.js';
+import { registerHttpdMetrics } from './metrics.js';
+import { CLI_INFO, HTTPD_OPTIONS, rereadConfig } from './options.js';
 import { Httpd } from './server.js';
 
 const argv = process.argv.slice(2);
@@ -10,15 +21,54 @@ const logger = createLogger({
   level: config.logLevel,
   pretty: config.logPretty,
 });
-const httpd = new Httpd(config, logger);
-try {
+
+async function serve(): Promise<void> {
+  const worker = cluster.isWorker;
+  const httpd = new Httpd(forThisProcess(config), logger);
   await httpd.listen();
+  let closeExporters = async () => {};
+  if (worker) {
+    reportToPrimary(httpd);
+  } else {
+    const registry = new MetricsRegistry();
+    registerServerMetrics(registry, httpd.server);
+    const stopProcessMetrics = registerProcessMetrics(registry);
+    registerHttpdMetrics(registry, () => [
+      { stats: httpd.stats, connections: httpd.server.connections.size },
+    ]);
+    const exporters = await startMetricsExporters(registry, {
+      metricsPort: config.metricsPort,
+      host: config.host,
+      statsd: config.statsd,
+      prefix: 'httpd',
+      logger,
+    });
+    closeExporters = async () => {
+      stopProcessMetrics();
+      await exporters.close();
+    };
+  }
+  installSignalHandlers({
+    logger,
+    shutdown: async () => {
+      await httpd.close();
+      await closeExporters();
+    },
+    reload: () => {
+      const next = rereadConfig(argv);
+      if (typeof next === 'string') {
+        logger.error({ error: next }, 'reload refused: bad configuration');
+        return;
+      }
+      return httpd.reload(forThisProcess(next));
+    },
+  });
+}
+
+try {
+  if (cluster.isPrimary && config.workers > 0) await runPrimary(config, argv, logger);
+  else await serve();
 } catch (err) {
   logger.fatal({ err }, (err as Error).message);
   process.exit(1);
 }
-installSignalHandlers({
-  logger,
-  shutdown: () => httpd.close(),
-  reload: () => httpd.reload(loadCliConfig(HTTPD_OPTIONS, CLI_INFO, argv)),
-});

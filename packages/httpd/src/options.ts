@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { type ConfigOf, type OptionTable, commonOptions } from '@strata/common';
+import { type ConfigOf, type OptionTable, commonOptions, parseCli } from '@strata/common';
 
 /** Every flag of strata-httpd; the README lists them with the same defaults. */
 export const HTTPD_OPTIONS = {
@@ -151,3 +151,12 @@ export const CLI_INFO = {
     'Sizes take units (64kb, 1mb); durations take ms, s, m, h (bare numbers are ms, max-age s).\n' +
     'SIGTERM/SIGINT drain gracefully; SIGHUP reloads the configuration and reopens the access log.',
 };
+
+/**
+ * The configuration again (SIGHUP): flags, environment and config file re-read. A bad file
+ * returns the error text instead of exiting, so the running server carries on.
+ */
+export function rereadConfig(argv: readonly string[]): HttpdConfig | string {
+  const result = parseCli(HTTPD_OPTIONS, CLI_INFO, argv);
+  return result.kind === 'run' ? result.config : result.output.trim();
+}

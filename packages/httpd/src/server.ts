@@ -48,10 +48,14 @@ export class Httpd {
       maxConnections: config.maxConnections,
       logger,
       onConnection: sessionFactory(this.context),
-      onReject: (socket) =>
+      onReject: (socket) => {
         socket.write(
           'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
-        ),
+        );
+        // Read (and drop) what the client sends so that its FIN is seen and the socket closes
+        // promptly; a paused socket would hold up a graceful shutdown.
+        socket.resume();
+      },
     });
   }
 

@@ -1,0 +1,114 @@
+import cluster, { type Worker } from 'node:cluster';
+import {
+  type Logger,
+  MetricsRegistry,
+  installSignalHandlers,
+  registerProcessMetrics,
+  startMetricsExporters,
+} from '@strata/common';
+import { type WorkerReport, registerHttpdMetrics } from './metrics.js';
+import { type HttpdConfig, rereadConfig } from './options.js';
+import type { Httpd } from './server.js';
+
+/** Set in the environment of the one worker that listens on the UNIX socket. */
+const UNIX_OWNER_ENV = 'STRATA_HTTPD_UNIX_OWNER';
+/** A worker that dies sooner than this after starting is restarted only after a pause. */
+const CRASH_LOOP_MS = 1000;
+const REPORT_INTERVAL_MS = 1000;
+
+/**
+ * The primary of --workers N: forks the workers (they share the TCP listener through
+ * node:cluster), replaces any that crash, forwards SIGHUP, and on SIGTERM/SIGINT asks every
+ * worker to drain, killing stragglers after the grace period. Metrics are served here,
+ * summed from the workers' periodic reports.
+ */
+export async function runPrimary(
+  config: HttpdConfig,
+  argv: string[],
+  logger: Logger,
+): Promise<void> {
+  const reports = new Map<number, WorkerReport>();
+  let stopping = false;
+  let unixOwner: Worker | undefined;
+
+  const fork = (ownsUnix: boolean): Worker => {
+    const worker = cluster.fork(ownsUnix ? { [UNIX_OWNER_ENV]: '1' } : {});
+    if (ownsUnix) unixOwner = worker;
+    const startedAt = Date.now();
+    worker.on('message', (message: { type?: string; report?: WorkerReport }) => {
+      if (message?.type === 'report' && message.report) reports.set(worker.id, message.report);
+    });
+    worker.once('exit', (code, signal) => {
+      reports.delete(worker.id);
+      if (stopping) return;
+      logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
+      const delay = Date.now() - startedAt < CRASH_LOOP_MS ? CRASH_LOOP_MS : 0;
+      setTimeout(() => {
+        if (!stopping) fork(worker === unixOwner);
+      }, delay);
+    });
+    return worker;
+  };
+
+  cluster.setupPrimary({ args: argv });
+  for (let k = 0; k < config.workers; k++) fork(k === 0 && config.unix !== undefined);
+
+  const registry = new MetricsRegistry();
+  registerHttpdMetrics(registry, () => [...reports.values()]);
+  const stopProcessMetrics = registerProcessMetrics(registry);
+  const exporters = await startMetricsExporters(registry, {
+    metricsPort: config.metricsPort,
+    host: config.host,
+    statsd: config.statsd,
+    prefix: 'httpd',
+    logger,
+  });
+  logger.info({ workers: config.workers, pid: process.pid }, 'strata-httpd primary started');
+
+  installSignalHandlers({
+    logger,
+    shutdown: async () => {
+      stopping = true;
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+      const exited = workers.map(
+        (w) => new Promise<void>((resolve) => w.once('exit', () => resolve())),
+      );
+      for (const worker of workers) worker.process.kill('SIGTERM');
+      const deadline = setTimeout(() => {
+        for (const worker of workers) worker.process.kill('SIGKILL');
+      }, config.shutdownGrace + 2000);
+      await Promise.all(exited);
+      clearTimeout(deadline);
+      stopProcessMetrics();
+      await exporters.close();
+    },
+    reload: () => {
+      // Validate first: a broken config file leaves the workers as they are.
+      const next = rereadConfig(argv);
+      if (typeof next === 'string') {
+        logger.error({ error: next }, 'reload refused: bad configuration');
+        return;
+      }
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+    },
+  });
+}
+
+/**
+ * The configuration as this process applies it: in a worker, only the one chosen by the
+ * primary listens on the UNIX socket (StrataServer refuses a socket path that answers).
+ */
+export function forThisProcess(config: HttpdConfig): HttpdConfig {
+  if (cluster.isWorker && process.env[UNIX_OWNER_ENV] !== '1')
+    return { ...config, unix: undefined };
+  return config;
+}
+
+/** In a worker: report counters to the primary for the metrics it serves. */
+export function reportToPrimary(httpd: Httpd): void {
+  const timer = setInterval(() => {
+    const report: WorkerReport = { stats: httpd.stats, connections: httpd.server.connections.size };
+    process.send?.({ type: 'report', report });
+  }, REPORT_INTERVAL_MS);
+  timer.unref();
+}
