@@ -7,7 +7,9 @@ import { FrameTooLargeError, InvalidFrameError } from './errors.js';
  */
 export class ByteQueue {
   private chunks: Buffer[] = [];
-  /** Read position inside chunks[0]. */
+  /** Index of the first live chunk: consumed chunks are dropped in batches, not shifted one by one. */
+  private first = 0;
+  /** Read position inside chunks[first]. */
   private head = 0;
   private total = 0;
 
@@ -23,36 +25,32 @@ export class ByteQueue {
 
   /** Byte at `offset` from the read position; -1 past the end. */
   byteAt(offset: number): number {
-    if (offset >= this.total) return -1;
-    let pos = this.head + offset;
-    for (const chunk of this.chunks) {
-      if (pos < chunk.length) return chunk[pos]!;
-      pos -= chunk.length;
-    }
-    return -1;
+    if (offset < 0 || offset >= this.total) return -1;
+    const [index, pos] = this.locate(offset);
+    return this.chunks[index]![pos]!;
   }
 
   /** Offset of the first `byte` at or after `from`, or -1. Each chunk is searched natively. */
   indexOf(byte: number, from = 0): number {
-    let base = 0;
-    for (let i = 0; i < this.chunks.length; i++) {
-      const chunk = this.chunks[i]!;
-      const start = i === 0 ? this.head : 0;
-      const size = chunk.length - start;
-      if (from < base + size) {
-        const found = chunk.indexOf(byte, start + Math.max(0, from - base));
-        if (found !== -1) return base + found - start;
-      }
-      base += size;
+    if (from >= this.total) return -1;
+    let [index, pos] = this.locate(Math.max(0, from));
+    let base = Math.max(0, from) - (pos - (index === this.first ? this.head : 0));
+    for (; index < this.chunks.length; index++) {
+      const chunk = this.chunks[index]!;
+      const start = index === this.first ? this.head : 0;
+      const found = chunk.indexOf(byte, pos);
+      if (found !== -1) return base + found - start;
+      base += chunk.length - start;
+      pos = 0;
     }
     return -1;
   }
 
   /** Reads a big-endian u32 at `offset` without consuming; caller checks length first. */
   readUInt32BE(offset: number): number {
-    const first = this.chunks[0]!;
-    const pos = this.head + offset;
-    if (pos + 4 <= first.length) return first.readUInt32BE(pos);
+    const [index, pos] = this.locate(offset);
+    const chunk = this.chunks[index]!;
+    if (pos + 4 <= chunk.length) return chunk.readUInt32BE(pos);
     return (
       ((this.byteAt(offset) << 24) |
         (this.byteAt(offset + 1) << 16) |
@@ -70,7 +68,7 @@ export class ByteQueue {
   take(n: number): Buffer {
     if (n > this.total) throw new RangeError(`take(${n}) with only ${this.total} bytes queued`);
     if (n === 0) return Buffer.alloc(0);
-    const first = this.chunks[0]!;
+    const first = this.chunks[this.first]!;
     if (this.head + n <= first.length) {
       const view = first.subarray(this.head, this.head + n);
       this.advance(n);
@@ -79,9 +77,8 @@ export class ByteQueue {
     const out = Buffer.allocUnsafe(n);
     let written = 0;
     while (written < n) {
-      const chunk = this.chunks[0]!;
-      const available = chunk.length - this.head;
-      const count = Math.min(available, n - written);
+      const chunk = this.chunks[this.first]!;
+      const count = Math.min(chunk.length - this.head, n - written);
       chunk.copy(out, written, this.head, this.head + count);
       written += count;
       this.advance(count);
@@ -94,8 +91,7 @@ export class ByteQueue {
     if (n > this.total) throw new RangeError(`skip(${n}) with only ${this.total} bytes queued`);
     let left = n;
     while (left > 0) {
-      const available = this.chunks[0]!.length - this.head;
-      const count = Math.min(available, left);
+      const count = Math.min(this.chunks[this.first]!.length - this.head, left);
       this.advance(count);
       left -= count;
     }
@@ -103,16 +99,51 @@ export class ByteQueue {
 
   clear(): void {
     this.chunks = [];
+    this.first = 0;
     this.head = 0;
     this.total = 0;
+  }
+
+  /**
+   * The chunk index and position inside it of `offset` (0 <= offset < length). Walks from
+   * whichever end is nearer, so the usual lookups (the start, or the newest chunk a decoder has
+   * not searched yet) cost O(1) however many chunks are pending.
+   */
+  private locate(offset: number): [number, number] {
+    if (offset < this.total / 2) {
+      let pos = this.head + offset;
+      let index = this.first;
+      while (pos >= this.chunks[index]!.length) {
+        pos -= this.chunks[index]!.length;
+        index++;
+      }
+      return [index, pos];
+    }
+    let end = this.total;
+    let index = this.chunks.length - 1;
+    for (;;) {
+      const live = this.chunks[index]!.length - (index === this.first ? this.head : 0);
+      const start = end - live;
+      if (offset >= start) {
+        return [index, offset - start + (index === this.first ? this.head : 0)];
+      }
+      end = start;
+      index--;
+    }
   }
 
   private advance(n: number): void {
     this.head += n;
     this.total -= n;
-    if (this.head === this.chunks[0]!.length) {
-      this.chunks.shift();
-      this.head = 0;
+    if (this.head < this.chunks[this.first]!.length) return;
+    this.head = 0;
+    this.first++;
+    if (this.first === this.chunks.length) {
+      this.chunks = [];
+      this.first = 0;
+    } else if (this.first >= 1024 && this.first * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
     }
   }
 }

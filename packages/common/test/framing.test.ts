@@ -285,3 +285,64 @@ t.test('a 16 MiB length-prefixed payload in 64 KiB chunks is copied once', async
   t.equal(counts.concats, 0);
   t.equal(counts.copied, total);
 });
+
+t.test('ByteQueue agrees with a flat buffer under random operations', async (t) => {
+  // A small deterministic generator, so a failure replays.
+  let seed = 12345;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const q = new ByteQueue();
+  let model = Buffer.alloc(0);
+  let mismatches = 0;
+  const check = (what: string, actual: unknown, expected: unknown) => {
+    if (actual !== expected && mismatches++ < 5) t.fail(`${what}: ${actual} !== ${expected}`);
+  };
+  for (let step = 0; step < 20_000; step++) {
+    const op = random(10);
+    if (op < 4 || model.length === 0) {
+      const chunk = Buffer.from(Array.from({ length: random(12) }, () => 0x61 + random(4)));
+      q.push(chunk);
+      model = Buffer.concat([model, chunk]);
+    } else if (op < 6) {
+      const byte = 0x61 + random(5);
+      const from = random(model.length + 2);
+      check(`indexOf(${byte}, ${from})`, q.indexOf(byte, from), model.indexOf(byte, from));
+    } else if (op === 6) {
+      const at = random(model.length + 1);
+      check(`byteAt(${at})`, q.byteAt(at), at < model.length ? model[at] : -1);
+      if (at + 4 <= model.length) {
+        check(`readUInt32BE(${at})`, q.readUInt32BE(at), model.readUInt32BE(at));
+      }
+    } else if (op < 9) {
+      const n = random(Math.min(model.length, 20) + 1);
+      check(`take(${n})`, q.take(n).toString(), model.subarray(0, n).toString());
+      model = model.subarray(n);
+    } else {
+      const n = random(Math.min(model.length, 20) + 1);
+      q.skip(n);
+      model = model.subarray(n);
+    }
+    check('length', q.length, model.length);
+  }
+  t.equal(mismatches, 0);
+});
+
+t.test('a line trickling in one byte per chunk is scanned in linear time', async (t) => {
+  const decoder = new LineDecoder({ maxLineLength: 1 << 20 });
+  const byte = Buffer.from('x');
+  let calls = 0;
+  const counts = instrument(() => {
+    for (let i = 0; i < 50_000; i++) {
+      decoder.push(byte);
+      calls++;
+    }
+  });
+  t.equal(decoder.pending, 50_000);
+  t.ok(counts.searched <= calls, `searched ${counts.searched} bytes for ${calls} one-byte pushes`);
+  t.same(
+    decoder.push(Buffer.from('\n')).map((l) => l.length),
+    [50_000],
+  );
+});
