@@ -96,7 +96,7 @@ class FieldBuilder {
         if (this.cur) this.fields.push(this.cur);
         else if (!this.afterWsDelim) this.fields.push({ text: '', pattern: '', keep: true });
         this.cur = undefined;
-        this.afterWsDelim = true;
+        this.afterWsDelim = false;
       } else {
         run += c;
       }
@@ -192,14 +192,26 @@ export class Expander {
     return fields[0];
   }
 
-  private async parts(parts: WordPart[], fb: FieldBuilder, quoted: boolean): Promise<void> {
-    for (const p of parts) await this.part(p, fb, quoted);
+  /** `splitLiterals`: unquoted text of a ${x:-word} is itself subject to field splitting. */
+  private async parts(
+    parts: WordPart[],
+    fb: FieldBuilder,
+    quoted: boolean,
+    splitLiterals = false,
+  ): Promise<void> {
+    for (const p of parts) await this.part(p, fb, quoted, splitLiterals);
   }
 
-  private async part(p: WordPart, fb: FieldBuilder, quoted: boolean): Promise<void> {
+  private async part(
+    p: WordPart,
+    fb: FieldBuilder,
+    quoted: boolean,
+    splitLiterals = false,
+  ): Promise<void> {
     switch (p.type) {
       case 'lit':
         if (quoted) fb.quoted(p.value);
+        else if (splitLiterals) fb.splittable(p.value);
         else fb.literal(p.value);
         return;
       case 'sq':
@@ -294,6 +306,21 @@ export class Expander {
   }
 
   private async param(p: ParamPart, fb: FieldBuilder, quoted: boolean): Promise<void> {
+    if (p.prefix === '!' && (p.op === '@' || p.op === '*') && !p.arg) {
+      // ${!prefix@}: names of variables starting with prefix
+      const names = [...this.sh.vars.vars.keys()].filter((n) => n.startsWith(p.name)).sort();
+      this.emitList(names, fb, quoted, p.op === '*');
+      return;
+    }
+    if (p.prefix === '!' && p.index && isListIndex(p.index)) {
+      // ${!a[@]}: the indices of an array
+      const v = this.sh.vars.entry(p.name);
+      const keys: string[] = [];
+      if (v?.array) v.array.forEach((x, i) => x !== undefined && keys.push(String(i)));
+      else if (v?.value !== undefined) keys.push('0');
+      this.emitList(keys, fb, quoted, this.isStarList(p));
+      return;
+    }
     let { list, value } = await this.lookup(p);
     if (p.prefix === '!') {
       // indirect expansion: the value names the parameter to use
@@ -326,10 +353,10 @@ export class Expander {
     switch (base) {
       case '-':
         if (present) this.emitValue(p, list, value, fb, quoted);
-        else await this.parts(p.arg ?? [], fb, quoted);
+        else await this.parts(p.arg ?? [], fb, quoted, true);
         return;
       case '+':
-        if (present) await this.parts(p.arg ?? [], fb, quoted);
+        if (present) await this.parts(p.arg ?? [], fb, quoted, true);
         return;
       case '=': {
         if (present) {
@@ -477,6 +504,10 @@ export class Expander {
       else fb.splittable(item);
     });
   }
+}
+
+function isListIndex(index: Word): boolean {
+  return index.length === 1 && index[0].type === 'lit' && (index[0].value === '@' || index[0].value === '*');
 }
 
 function isAtExpansion(p: WordPart): boolean {

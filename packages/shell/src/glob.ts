@@ -22,7 +22,8 @@ const CLASSES: Record<string, string> = {
   word: '0-9a-zA-Z_',
 };
 
-const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeClass = (c: string): string => c.replace(/[\]\\^[-]/g, '\\$&');
 
 /** True if the pattern has an unquoted wildcard. */
 export function hasGlobChars(pattern: string): boolean {
@@ -69,14 +70,14 @@ function bracketToRegex(body: string): string {
       }
     }
     if (c === '\\' && i + 1 < body.length) {
-      out += escapeRe(body[++i]);
+      out += escapeClass(body[++i]);
       continue;
     }
     if (c === '-' && out !== '' && i + 1 < body.length) {
       out += '-';
       continue;
     }
-    out += escapeRe(c);
+    out += escapeClass(c);
   }
   return `[${neg ? '^' : ''}${out}]`;
 }

@@ -116,6 +116,13 @@ export type UtilityLike = (ctx: {
 }) => Promise<number>;
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ASSIGN_WORD_RE = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
+const DECLARATION_BUILTINS = new Set(['local', 'export', 'declare', 'typeset', 'readonly']);
+
+function isDeclaration(words: Word[]): boolean {
+  const w = words[0];
+  return w?.length === 1 && w[0].type === 'lit' && DECLARATION_BUILTINS.has(w[0].value);
+}
 
 export class Interp {
   vars: VarStore;
@@ -194,15 +201,23 @@ export class Interp {
     this.hash = new Map();
     this.host = init.host;
     this.expander = new Expander(this);
-    this.arithScope = {
-      get: (name, index) =>
-        index === undefined ? this.getVar(name) : this.getVarIndexed(name, Number(index)),
+    this.arithScope = this.makeArithScope();
+    this.initVars();
+  }
+
+  private makeArithScope(): ArithScope {
+    return {
+      get: (name, index) => {
+        const v = index === undefined ? this.getVar(name) : this.getVarIndexed(name, Number(index));
+        if (v === undefined && this.opts.nounset)
+          throw new ExpansionError(`${name}${index === undefined ? '' : `[${index}]`}: unbound variable`);
+        return v;
+      },
       set: (name, value, index) => {
         if (index === undefined) this.setVar(name, String(value));
         else this.vars.setIndexed(name, Number(index), String(value));
       },
     };
-    this.initVars();
   }
 
   private initVars(): void {
@@ -239,14 +254,7 @@ export class Interp {
     c.pendingSignals = [];
     c.exitTrapRan = false;
     (c as { expander: Expander }).expander = new Expander(c);
-    (c as { arithScope: ArithScope }).arithScope = {
-      get: (name, index) =>
-        index === undefined ? c.getVar(name) : c.getVarIndexed(name, Number(index)),
-      set: (name, value, index) => {
-        if (index === undefined) c.setVar(name, String(value));
-        else c.vars.setIndexed(name, Number(index), String(value));
-      },
-    };
+    (c as { arithScope: ArithScope }).arithScope = c.makeArithScope();
     return c;
   }
 
@@ -760,7 +768,9 @@ export class Interp {
     this.lineno = cmd.line;
     let argv: string[];
     try {
-      argv = await this.expander.expandWords(cmd.words);
+      argv = isDeclaration(cmd.words)
+        ? await this.expandDeclaration(cmd.words)
+        : await this.expander.expandWords(cmd.words);
     } catch (e) {
       return this.expansionFailure(e);
     }
@@ -826,6 +836,18 @@ export class Interp {
         this.io = saved;
       }
     }
+  }
+
+  /** `local x=*`: arguments that look like assignments are expanded like assignments. */
+  private async expandDeclaration(words: Word[]): Promise<string[]> {
+    const argv: string[] = [];
+    for (const w of words) {
+      const first = w[0];
+      if (first?.type === 'lit' && ASSIGN_WORD_RE.test(first.value) && argv.length > 0)
+        argv.push(await this.expander.expandString(w));
+      else argv.push(...(await this.expander.expandWords([w])));
+    }
+    return argv;
   }
 
   private expansionFailure(e: unknown): number {

@@ -973,6 +973,14 @@ export class Parser {
       }
       lit += c;
       this.pos++;
+      if (c === '=' && this.src[this.pos] === '(' && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(this.src.slice(start, this.pos))) {
+        // `declare a=(1 2)`: keep the array literal as part of the word
+        const end = this.findParenEnd(this.pos);
+        if (end > 0) {
+          lit += this.src.slice(this.pos, end + 1);
+          this.pos = end + 1;
+        }
+      }
       if (assignment && c === ':' && this.src[this.pos] === '~') {
         flush();
         tryTilde();
@@ -1172,6 +1180,11 @@ export class Parser {
       this.pos++;
       return part;
     }
+    if (part.prefix === '!' && /^[@*]\}/.test(this.src.slice(this.pos, this.pos + 2))) {
+      part.op = this.src[this.pos];
+      this.pos += 2;
+      return part;
+    }
     if (part.prefix === '#') this.badSubstitution();
     const ops = [':-', ':=', ':?', ':+', '##', '%%', '//', '/#', '/%', '^^', ',,'];
     let op = ops.find((o) => this.src.startsWith(o, this.pos));
@@ -1214,6 +1227,24 @@ export class Parser {
   private looksLikeParamName(at: number): boolean {
     const c = this.src[at];
     return c !== undefined && /[A-Za-z_0-9@*#?\-$!]/.test(c);
+  }
+
+  private findParenEnd(from: number): number {
+    let depth = 0;
+    for (let i = from; i < this.src.length; i++) {
+      const c = this.src[i];
+      if (c === '\\') i++;
+      else if (c === "'" || c === '"') {
+        const close = this.src.indexOf(c, i + 1);
+        if (close < 0) return -1;
+        i = close;
+      } else if (c === '(') depth++;
+      else if (c === ')') {
+        depth--;
+        if (depth === 0) return i;
+      }
+    }
+    return -1;
   }
 
   private findBracketEnd(from: number): number {
