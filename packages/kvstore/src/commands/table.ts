@@ -1,11 +1,15 @@
 import { connectionCommands } from './connection/index.js';
 import type { CommandSpec } from './types.js';
+import { zsetCommands } from './zset/index.js';
 
 /**
  * Every command the server knows, family by family. A family is a directory of command files
  * whose index.ts exports an array of CommandSpec; add the family's import and array here.
  */
-export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [connectionCommands];
+export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
+  connectionCommands,
+  zsetCommands,
+];
 
 /** Lookup by name, case-insensitive, with a fast path for names sent in the table's case. */
 export class CommandTable {

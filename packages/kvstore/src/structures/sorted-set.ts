@@ -150,16 +150,19 @@ export class SortedSet implements StoredValue {
   /** Sets the member's score; returns true when the member is new. */
   set(member: string, score: number): boolean {
     const current = this.scores.get(member);
+    if (
+      current === undefined &&
+      this.compact &&
+      (this.scores.size + 1 > this.maxListpackEntries || member.length > this.maxListpackValue)
+    ) {
+      this.compact = false;
+    }
+    // A listpack stores integral scores as integers, so -0 reads back as 0 there.
+    if (this.compact && score === 0) score = 0;
     if (current === undefined) {
       this.insertNode(member, score);
       this.scores.set(member, score);
       this.bytes += ELEMENT_OVERHEAD + stringBytes(member.length);
-      if (
-        this.compact &&
-        (this.scores.size > this.maxListpackEntries || member.length > this.maxListpackValue)
-      ) {
-        this.compact = false;
-      }
       return true;
     }
     if (current !== score) {

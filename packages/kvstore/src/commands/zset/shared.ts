@@ -38,7 +38,12 @@ export function deleteIfEmpty(ctx: CommandContext, key: string, zset: SortedSet)
  * Stores a result set under `dest` (replacing any value), or deletes `dest` when the result is
  * empty; replies the result's size, as the *STORE commands do.
  */
-export function storeResult(ctx: CommandContext, dest: string, result: SortedSet, event: string): void {
+export function storeResult(
+  ctx: CommandContext,
+  dest: string,
+  result: SortedSet,
+  event: string,
+): void {
   if (result.size > 0) {
     ctx.db.setKey(dest, 'zset', result);
     ctx.reply.integer(result.size);
@@ -94,7 +99,8 @@ export function strtodWhole(text: string): number | undefined {
   if (!hex) return undefined;
   const [whole, fraction = ''] = hex[2].split('.');
   let value = whole ? Number.parseInt(whole, 16) : 0;
-  for (let i = 0; i < fraction.length; i++) value += Number.parseInt(fraction[i], 16) / 16 ** (i + 1);
+  for (let i = 0; i < fraction.length; i++)
+    value += Number.parseInt(fraction[i], 16) / 16 ** (i + 1);
   value *= 2 ** Number(hex[3] ?? 0);
   return hex[1] === '-' ? -value : value;
 }
@@ -134,19 +140,12 @@ export function parseLexRange(minText: string, maxText: string): LexRange {
   return { min: parseLexBound(minText), max: parseLexBound(maxText) };
 }
 
-/** Redis's getLongFromObject bounds (64-bit long). */
-export function parseLong(text: string, error?: string): number {
-  const m = /^(0|-?[1-9][0-9]*)$/.exec(text);
-  if (!m || text.length > 20) throw new CommandError(error ?? 'ERR value is not an integer or out of range');
-  const n = BigInt(text);
-  if (n < -(2n ** 63n) || n > 2n ** 63n - 1n) {
-    throw new CommandError(error ?? 'ERR value is not an integer or out of range');
-  }
-  return Number(n);
-}
-
 /** Key positions for `numkeys key...` commands: numkeys at `at`, keys after it. */
-export function numkeysPositions(argv: readonly string[], at: number, extra: number[] = []): number[] {
+export function numkeysPositions(
+  argv: readonly string[],
+  at: number,
+  extra: number[] = [],
+): number[] {
   const n = Number(argv[at]);
   if (!Number.isInteger(n) || n < 1) return extra;
   const keys: number[] = [...extra];
