@@ -1,5 +1,6 @@
 import t from 'tap';
 import { differences, redisServerPath, startPair } from './fixtures/diff-client.js';
+import { Random } from './fixtures/random.js';
 
 /** Hand-written sequences: options, errors, edge ranges, reply shapes. */
 const SCRIPT: string[][] = [
@@ -183,4 +184,182 @@ t.test('hand-written zset script, RESP2 and RESP3', async (t) => {
     const pair = await startPair(t, redisPath, resp);
     t.same(await differences(pair, SCRIPT), [], `RESP${resp}`);
   }
+});
+
+const SCORES = ['0', '1', '2', '2.5', '-1', '0.1', '1e3', '-inf', '+inf', '3'];
+const BOUNDS = ['-inf', '+inf', '0', '(0', '1', '(1', '2.5', '(2.5', '3', '(3', '-1'];
+const LEX = ['-', '+', '[m1', '(m1', '[m5', '(m5', '[m', '(m9', '[n'];
+
+/** A random but reproducible sequence over a few small keys and members. */
+function generate(random: Random, length: number): string[][] {
+  const keys = ['z0', 'z1', 'z2'];
+  const key = () => random.pick(keys);
+  const member = () => `m${random.int(0, 9)}`;
+  const out: string[][] = [];
+  for (let i = 0; i < length; i++) {
+    const k = key();
+    switch (random.int(0, 19)) {
+      case 0:
+      case 1:
+      case 2: {
+        const flags = ['NX', 'XX', 'GT', 'LT', 'CH'].filter(() => random.chance(0.15));
+        const pairs = Array.from({ length: random.int(1, 4) }, () => [
+          random.pick(SCORES),
+          member(),
+        ]).flat();
+        out.push(['ZADD', k, ...flags, ...pairs]);
+        break;
+      }
+      case 3:
+        out.push(['ZINCRBY', k, random.pick(SCORES), member()]);
+        break;
+      case 4:
+        out.push(['ZREM', k, member(), member()]);
+        break;
+      case 5: {
+        const opts = random.chance(0.5) ? ['WITHSCORES'] : [];
+        if (random.chance(0.3)) opts.push('REV');
+        out.push(['ZRANGE', k, String(random.int(-5, 5)), String(random.int(-5, 5)), ...opts]);
+        break;
+      }
+      case 6: {
+        const rev = random.chance(0.5);
+        const opts = [random.chance(0.5) ? 'WITHSCORES' : 'BYSCORE'];
+        if (!opts.includes('BYSCORE')) opts.push('BYSCORE');
+        if (rev) opts.push('REV');
+        if (random.chance(0.4))
+          opts.push('LIMIT', String(random.int(-1, 3)), String(random.int(-1, 3)));
+        out.push(['ZRANGE', k, random.pick(BOUNDS), random.pick(BOUNDS), ...opts]);
+        break;
+      }
+      case 7:
+        out.push([
+          random.chance(0.5) ? 'ZRANGEBYLEX' : 'ZREVRANGEBYLEX',
+          'lex',
+          random.pick(LEX),
+          random.pick(LEX),
+        ]);
+        break;
+      case 8:
+        out.push(['ZADD', 'lex', '0', member()]);
+        break;
+      case 9:
+        out.push(['ZCOUNT', k, random.pick(BOUNDS), random.pick(BOUNDS)]);
+        out.push(['ZLEXCOUNT', 'lex', random.pick(LEX), random.pick(LEX)]);
+        break;
+      case 10:
+        out.push([random.pick(['ZRANK', 'ZREVRANK', 'ZSCORE']), k, member()]);
+        out.push(['ZMSCORE', k, member(), member()]);
+        break;
+      case 11:
+        out.push([
+          random.pick(['ZPOPMIN', 'ZPOPMAX']),
+          k,
+          ...(random.chance(0.5) ? [String(random.int(0, 3))] : []),
+        ]);
+        break;
+      case 12:
+        out.push([
+          'ZMPOP',
+          '2',
+          k,
+          key(),
+          random.pick(['MIN', 'MAX']),
+          'COUNT',
+          String(random.int(1, 3)),
+        ]);
+        break;
+      case 13: {
+        const op = random.pick(['ZUNIONSTORE', 'ZINTERSTORE', 'ZDIFFSTORE']);
+        const extra =
+          op === 'ZDIFFSTORE'
+            ? []
+            : random.chance(0.5)
+              ? ['WEIGHTS', random.pick(SCORES.slice(0, 7)), random.pick(['1', '2', '-1', '0.5'])]
+              : [];
+        if (op !== 'ZDIFFSTORE' && random.chance(0.5))
+          extra.push('AGGREGATE', random.pick(['SUM', 'MIN', 'MAX']));
+        out.push([op, key(), '2', k, key(), ...extra]);
+        break;
+      }
+      case 14: {
+        const op = random.pick(['ZUNION', 'ZINTER', 'ZDIFF']);
+        out.push([op, '3', k, key(), key(), 'WITHSCORES']);
+        out.push(['ZINTERCARD', '2', k, key()]);
+        break;
+      }
+      case 15:
+        out.push([random.pick(['ZREMRANGEBYSCORE']), k, random.pick(BOUNDS), random.pick(BOUNDS)]);
+        break;
+      case 16:
+        out.push(['ZREMRANGEBYRANK', k, String(random.int(-3, 3)), String(random.int(-3, 3))]);
+        out.push(['ZREMRANGEBYLEX', 'lex', random.pick(LEX), random.pick(LEX)]);
+        break;
+      case 17:
+        out.push(['ZRANGESTORE', key(), k, random.pick(BOUNDS), random.pick(BOUNDS), 'BYSCORE']);
+        break;
+      case 18:
+        out.push(['ZRANDMEMBER', k, '100', 'WITHSCORES']);
+        out.push(['ZCARD', k]);
+        break;
+      default:
+        out.push(['ZRANGE', k, '0', '-1', 'WITHSCORES']);
+        out.push(['ZSCAN', k, '0']);
+    }
+  }
+  for (const k of [...keys, 'lex']) out.push(['ZRANGE', k, '0', '-1', 'WITHSCORES']);
+  return out;
+}
+
+t.test('generated zset sequences (fixed seeds) match redis-server', async (t) => {
+  const redisPath = redisServerPath(t);
+  if (!redisPath) return;
+  for (const resp of [2, 3] as const) {
+    const pair = await startPair(t, redisPath, resp);
+    for (let seed = 1; seed <= 4; seed++) {
+      const commands = generate(new Random(seed * 7919 + resp), 600);
+      const diffs = await differences(pair, commands);
+      t.same(diffs.slice(0, 5), [], `RESP${resp} seed ${seed}: ${commands.length} commands`);
+    }
+  }
+});
+
+t.test('skiplist-encoded sets (over 128 members) match too', async (t) => {
+  const redisPath = redisServerPath(t);
+  if (!redisPath) return;
+  const pair = await startPair(t, redisPath, 2);
+  const random = new Random(99);
+  const commands: string[][] = [];
+  for (let i = 0; i < 300; i++)
+    commands.push(['ZADD', 'big', String(random.int(-50, 50) / 4), `member:${random.int(0, 400)}`]);
+  commands.push(['ZADD', 'big', '-0', 'negzero'], ['ZSCORE', 'big', 'negzero']);
+  for (let i = 0; i < 100; i++) {
+    commands.push([
+      'ZRANGE',
+      'big',
+      String(random.int(-300, 300)),
+      String(random.int(-300, 300)),
+      'WITHSCORES',
+    ]);
+    commands.push(['ZRANK', 'big', `member:${random.int(0, 400)}`]);
+    commands.push(['ZCOUNT', 'big', random.pick(BOUNDS), String(random.int(-12, 12))]);
+    commands.push([
+      'ZRANGEBYSCORE',
+      'big',
+      String(random.int(-12, 0)),
+      String(random.int(0, 12)),
+      'LIMIT',
+      String(random.int(0, 50)),
+      String(random.int(-1, 20)),
+    ]);
+    if (i % 10 === 0)
+      commands.push([
+        'ZREMRANGEBYRANK',
+        'big',
+        String(random.int(0, 20)),
+        String(random.int(0, 30)),
+      ]);
+  }
+  commands.push(['ZRANGE', 'big', '0', '-1', 'WITHSCORES']);
+  t.same((await differences(pair, commands)).slice(0, 5), []);
 });
