@@ -236,9 +236,10 @@ export class HttpSession implements ConnectionHandler {
       return;
     }
     const phase = this.phase;
+    const nothingAsked = phase === 'idle' || (phase === 'head' && this.parser.idle);
     this.finished = true;
     this.parser.stop();
-    if (phase === 'idle' || (phase === 'head' && this.parser.idle)) {
+    if (nothingAsked) {
       // Nothing was asked: close quietly, as nginx does.
       this.conn.end();
       return;
