@@ -120,8 +120,10 @@ t.test('reading pauses above the high-water mark and resumes on drain', async (t
   conn.write(Buffer.alloc(20 * 1024));
   await nextTurn();
   t.equal(socket.paused, true, 'above the mark');
+  conn.lastActivity = 0;
   socket.acceptAll();
   t.equal(socket.paused, false, 'resumed on drain');
+  t.ok(conn.lastActivity > 0, 'output progress counts as activity for the idle timeout');
 });
 
 t.test('a mark below the socket buffer never pauses without a drain to come', async (t) => {

@@ -340,3 +340,34 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+t.test('bound label sets share the series of the plain calls', async (t) => {
+  const registry = new MetricsRegistry();
+  const commands = registry.counter('commands_total', 'Commands');
+  const get = commands.labels({ command: 'get' });
+  get.inc();
+  get.inc(2);
+  commands.inc(1, { command: 'get' });
+  t.equal(commands.get({ command: 'get' }), 4);
+  t.throws(() => get.inc(-1), { code: ErrorCode.METRICS });
+  t.throws(() => commands.labels({ 'bad name': 'x' }), { code: ErrorCode.METRICS });
+  commands.reset();
+  get.inc();
+  t.equal(commands.get({ command: 'get' }), 1, 'a bound set survives reset');
+
+  const memory = registry.gauge('memory', 'Memory').labels({ kind: 'heap' });
+  memory.set(10);
+  memory.inc(5);
+  memory.dec(2);
+  t.match(registry.renderPrometheus(), /^memory\{kind="heap"\} 13$/m);
+
+  const latency = registry.histogram('latency', 'Latency', [1, 2]);
+  const reads = latency.labels({ op: 'read' });
+  reads.observe(0.5);
+  reads.observe(Number.NaN);
+  reads.startTimer()();
+  latency.observe(1.5, { op: 'read' });
+  t.match(registry.renderPrometheus(), /^latency_count\{op="read"\} 3$/m, 'NaN is not counted');
+  t.match(registry.renderPrometheus(), /^latency_bucket\{op="read",le="2"\} 3$/m);
+  t.throws(() => latency.labels({ le: '1' }), { code: ErrorCode.METRICS });
+});

@@ -128,11 +128,10 @@ abstract class ScalarMetric extends Metric {
     this.series.clear();
   }
 
-  protected sample(labels: Labels | undefined): Sample {
+  protected sample(labels: Labels | undefined, key = labelKey(labels)): Sample {
     if (this.collectFn) {
       throw metricsError(`${this.name}: values of a callback ${this.type} come from its callback`);
     }
-    const key = labelKey(labels);
     let sample = this.series.get(key);
     if (sample === undefined) {
       sample = { labels: checkLabels(this.name, labels), value: 0 };
@@ -166,6 +165,18 @@ export class Counter extends ScalarMetric {
     if (!(n >= 0)) throw metricsError(`${this.name}: a counter cannot decrease (inc(${n}))`);
     this.sample(labels).value += n;
   }
+
+  /** The series of one label set, resolved once: for hot paths that always use the same labels. */
+  labels(labels: Labels): { inc(n?: number): void } {
+    const key = labelKey(labels);
+    checkLabels(this.name, labels);
+    return {
+      inc: (n = 1) => {
+        if (!(n >= 0)) throw metricsError(`${this.name}: a counter cannot decrease (inc(${n}))`);
+        this.sample(labels, key).value += n;
+      },
+    };
+  }
 }
 
 /** A value that goes up and down (connected clients, memory used). */
@@ -182,6 +193,27 @@ export class Gauge extends ScalarMetric {
 
   dec(n = 1, labels?: Labels): void {
     this.sample(labels).value -= n;
+  }
+
+  /** The series of one label set, resolved once: for hot paths that always use the same labels. */
+  labels(labels: Labels): {
+    set(value: number): void;
+    inc(n?: number): void;
+    dec(n?: number): void;
+  } {
+    const key = labelKey(labels);
+    checkLabels(this.name, labels);
+    return {
+      set: (value) => {
+        this.sample(labels, key).value = value;
+      },
+      inc: (n = 1) => {
+        this.sample(labels, key).value += n;
+      },
+      dec: (n = 1) => {
+        this.sample(labels, key).value -= n;
+      },
+    };
   }
 }
 
@@ -232,8 +264,37 @@ export class Histogram extends Metric {
     this.statsdType = options.statsdType ?? 'h';
   }
 
+  /** Records one value; NaN is ignored (it would turn the sum into NaN for good). */
   observe(value: number, labels?: Labels): void {
+    this.record(value, labels, labelKey(labels));
+  }
+
+  /** Starts time measurement; the returned function observes the elapsed seconds. */
+  startTimer(labels?: Labels): () => number {
+    return this.timer(labels, labelKey(labels));
+  }
+
+  /** The series of one label set, resolved once: for hot paths that always use the same labels. */
+  labels(labels: Labels): { observe(value: number): void; startTimer(): () => number } {
     const key = labelKey(labels);
+    checkLabels(this.name, labels, 'le');
+    return {
+      observe: (value) => this.record(value, labels, key),
+      startTimer: () => this.timer(labels, key),
+    };
+  }
+
+  private timer(labels: Labels | undefined, key: string): () => number {
+    const start = process.hrtime.bigint();
+    return () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      this.record(seconds, labels, key);
+      return seconds;
+    };
+  }
+
+  private record(value: number, labels: Labels | undefined, key: string): void {
+    if (Number.isNaN(value)) return;
     let series = this.series.get(key);
     if (series === undefined) {
       series = {
@@ -250,16 +311,6 @@ export class Histogram extends Metric {
     series.sum += value;
     series.count++;
     if (this.pending) this.keepForPush(key, series.labels, value);
-  }
-
-  /** Starts time measurement; the returned function observes the elapsed seconds. */
-  startTimer(labels?: Labels): () => number {
-    const start = process.hrtime.bigint();
-    return () => {
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      this.observe(seconds, labels);
-      return seconds;
-    };
   }
 
   reset(): void {

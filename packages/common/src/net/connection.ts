@@ -216,6 +216,9 @@ export class Connection {
   }
 
   private onDrain(): void {
+    // The client is reading what we send: that is activity too (Redis counts writes as
+    // interaction), so a long download is not cut by the idle timeout.
+    this.lastActivity = Date.now();
     if (this.pausedForOutput) {
       this.pausedForOutput = false;
       if (!this.pausedByHandler) this.socket.resume();
