@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { request } from 'node:http';
@@ -7,6 +8,7 @@ import { ErrorCode } from '../src/errors.js';
 import { startMetricsExporters } from '../src/metrics/exporters.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../src/metrics/prometheus.js';
 import { MetricsRegistry } from '../src/metrics/registry.js';
+import { requireTool } from '../src/testing.js';
 
 function sampleRegistry() {
   const registry = new MetricsRegistry();
@@ -175,4 +177,25 @@ t.test('StatsD and Prometheus together, as a daemon starts them', async (t) => {
   t.ok(lines.includes('strata.kv.latency_seconds:0.25|h'), 'histogram observation pushed');
   t.equal(lines.filter((l) => l.startsWith('strata.kv.requests_total')).length, 1, 'delta once');
   t.equal((await httpRequest(exporters.port!, 'GET', '/metrics')).status, 200);
+});
+
+t.test('curl scrapes /metrics, with keep-alive across two URLs', async (t) => {
+  const curl = requireTool(t, 'curl');
+  if (!curl) return;
+  const registry = sampleRegistry();
+  const exporters = await startMetricsExporters(registry, { metricsPort: 0, prefix: 'strata.kv' });
+  t.teardown(() => exporters.close());
+  const url = `http://127.0.0.1:${exporters.port}/metrics`;
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(
+      curl,
+      ['-sS', '-v', '--compressed', url, url],
+      { encoding: 'utf8' },
+      (err, stdout, stderr) => (err ? reject(err) : resolve(`${stdout}\n${stderr}`)),
+    ),
+  );
+  const body = registry.renderPrometheus({ prefix: 'strata.kv' });
+  t.equal(output.split(body).length - 1, 2, 'both transfers return the full text');
+  t.match(output, /Re-using existing connection/, 'the second request reuses the connection');
+  t.match(output, /< Content-Type: text\/plain; version=0\.0\.4; charset=utf-8/);
 });
