@@ -102,4 +102,5 @@ t.test('bytes and counts equal redis-server after every PFADD', async (t) => {
   }
   t.equal(mismatches, 0, 'identical PFADD replies and string bytes (sparse, then dense)');
   t.equal(h.isSparse, false);
+  t.ok(HyperLogLog.from(h.bytes), 'a dense value is recognised as an HLL');
 });
