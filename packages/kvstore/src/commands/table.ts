@@ -1,4 +1,13 @@
 import { connectionCommands } from './connection/index.js';
+import { hashCommands } from './hash/index.js';
+import { hllCommands } from './hll/index.js';
+import { keyCommands } from './keys/index.js';
+import { listCommands } from './list/index.js';
+import { pubsubCommands } from './pubsub/index.js';
+import { serverCommands } from './server/index.js';
+import { setCommands } from './set/index.js';
+import { stringCommands } from './string/index.js';
+import { transactionCommands } from './transactions/index.js';
 import type { CommandSpec } from './types.js';
 import { zsetCommands } from './zset/index.js';
 
@@ -8,7 +17,16 @@ import { zsetCommands } from './zset/index.js';
  */
 export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
   connectionCommands,
+  serverCommands,
+  keyCommands,
+  stringCommands,
+  listCommands,
+  hashCommands,
+  setCommands,
+  pubsubCommands,
+  transactionCommands,
   zsetCommands,
+  hllCommands,
 ];
 
 /** Lookup by name, case-insensitive, with a fast path for names sent in the table's case. */

@@ -1,8 +1,10 @@
 import { CommandError, Errors } from '../command-error.js';
+import type { SortedSet } from '../structures/sorted-set.js';
+import type { Stream } from '../structures/stream.js';
 import type { HashValue } from '../values/hash.js';
 import type { ListValue } from '../values/list.js';
 import type { SetValue } from '../values/set.js';
-import type { StoredValue, StringValue, ValueType } from '../values/types.js';
+import type { StringValue, ValueType } from '../values/types.js';
 import { Entry, entryBytes } from './entry.js';
 import { ScanDict } from './scan-dict.js';
 
@@ -16,8 +18,8 @@ export interface ValueTypeMap {
   list: ListValue;
   hash: HashValue;
   set: SetValue;
-  zset: StoredValue;
-  stream: StoredValue;
+  zset: SortedSet;
+  stream: Stream;
 }
 
 /** What a database needs from the server around it. */

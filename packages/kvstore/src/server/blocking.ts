@@ -69,6 +69,16 @@ export class BlockingManager {
     this.ready.push({ db, key });
   }
 
+  /** After SWAPDB: every waited-for key that now exists in `db` is ready. */
+  signalDatabase(db: Database): void {
+    const prefix = `${db.index}\0`;
+    for (const id of this.waiting.keys()) {
+      if (!id.startsWith(prefix)) continue;
+      const key = id.slice(prefix.length);
+      if (db.peek(key)) this.signalReady(db, key);
+    }
+  }
+
   /** Serves ready keys until none is left; returns the clients that were unblocked. */
   handleReady(): Client[] {
     const unblocked: Client[] = [];

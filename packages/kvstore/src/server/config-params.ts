@@ -188,7 +188,7 @@ export const CONFIG_PARAMS: readonly ParamSpec[] = [
   ),
   bool('crash-log-enabled', true),
   bool('crash-memcheck-enabled', true),
-  bool('enable-debug-command', false, { immutable: true }),
+  choice('enable-debug-command', 'no', ['no', 'yes', 'local'], { immutable: true }),
   bool('enable-module-command', false, { immutable: true }),
   bool('enable-protected-configs', false, { immutable: true }),
   str('ignore-warnings', ''),

@@ -7,6 +7,8 @@ import type { KvServer } from './kv-server.js';
 /** The CommandContext of one client; argv is swapped for each command. */
 export class Context implements CommandContext {
   argv: string[] = [];
+  /** Replaying values (COPY, RESTORE): no notifications, no dirty count, no propagation. */
+  silent = false;
   /** AOF propagation override of the running command. */
   propagated: string[][] | undefined;
   readonly reply: ReplyWriter;
@@ -32,15 +34,15 @@ export class Context implements CommandContext {
 
   signalModifiedKey(key: string, db: Database = this.client.db): void {
     db.signalModifiedKey(key);
-    this.server.dirty++;
+    if (!this.silent) this.server.dirty++;
   }
 
   notify(type: NotifyClass, event: string, key: string, db: Database = this.client.db): void {
-    this.server.notifier.notify(type, event, key, db.index);
+    if (!this.silent) this.server.notifier.notify(type, event, key, db.index);
   }
 
   addDirty(n: number): void {
-    this.server.dirty += n;
+    if (!this.silent) this.server.dirty += n;
   }
 
   propagate(commands: string[][]): void {

@@ -64,6 +64,8 @@ export class KvServer implements KeyspaceHooks {
   /** Heap used before any data, the base of used_memory. */
   baselineMemory = process.memoryUsage().heapUsed;
   shuttingDown = false;
+  /** DEBUG SET-ACTIVE-EXPIRE: the cron's expiry cycle can be switched off for tests. */
+  activeExpireEnabled = true;
   private readonly pendingFlush = new Set<Client>();
   private cronTimer: NodeJS.Timeout | undefined;
   private readonly onShutdown: (() => void) | undefined;
@@ -171,7 +173,7 @@ export class KvServer implements KeyspaceHooks {
   private cron(): void {
     this.cronTicks++;
     const hz = Math.max(1, this.config.int('hz'));
-    activeExpireCycle(this, 1000 / hz / 4);
+    if (this.activeExpireEnabled) activeExpireCycle(this, 1000 / hz / 4);
     for (const db of this.dbs) {
       db.dict.rehashStep(100);
       db.expires.rehashStep(100);
@@ -368,6 +370,33 @@ export class KvServer implements KeyspaceHooks {
       this.processInput(client);
     }
     this.flushPending();
+  }
+
+  // ---- values ----
+
+  private replayClient: Client | undefined;
+
+  /**
+   * Recreates values in `db` by running their toCommands() output through the command handlers
+   * silently (no notifications, no dirty count, no AOF): COPY and RESTORE.
+   */
+  materialize(db: Database, commands: ReadonlyArray<readonly (string | Buffer)[]>): void {
+    this.replayClient ??= new Client(this, undefined, db);
+    const client = this.replayClient;
+    client.db = db;
+    const ctx = client.ctx;
+    ctx.silent = true;
+    for (const command of commands) {
+      const argv = command.map((arg) => (typeof arg === 'string' ? arg : arg.toString('latin1')));
+      const spec = this.table.lookup(argv[0]!);
+      if (!spec) throw new Error(`cannot replay unknown command ${argv[0]}`);
+      ctx.argv = argv;
+      const sub = spec.subcommands
+        ? spec.subcommands.find((s) => s.name === argv[1]!.toLowerCase())
+        : undefined;
+      (sub ?? spec).handler(ctx);
+    }
+    client.reply.clear();
   }
 
   // ---- memory ----

@@ -32,6 +32,16 @@ export class SetValue implements StoredValue {
     return true;
   }
 
+  /**
+   * Members in Redis's reply order where it is deterministic: ascending numbers while the set
+   * would be an intset, insertion order otherwise.
+   */
+  ordered(): string[] {
+    const members = [...this.members.keys()];
+    if (this.encoding() === 'intset') members.sort((a, b) => compareIntegers(a, b));
+    return members;
+  }
+
   random(): string | undefined {
     return this.members.randomKey();
   }
@@ -61,4 +71,11 @@ export class SetValue implements StoredValue {
     if (current.length > 2) commands.push(current);
     return commands;
   }
+}
+
+function compareIntegers(a: string, b: string): number {
+  if (a.length < 16 && b.length < 16) return Number(a) - Number(b);
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }

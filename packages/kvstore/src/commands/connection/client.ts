@@ -1,14 +1,13 @@
 import { CommandError } from '../../command-error.js';
 import type { Client } from '../../server/client.js';
 import { internals } from '../../server/context.js';
-import type { KvServer } from '../../server/kv-server.js';
 import { isKeyword, parseInteger, syntaxError } from '../args.js';
 import { type CommandDefinition, defineCommand } from '../define.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { validateClientName } from './client-name.js';
 
 /** One CLIENT LIST / CLIENT INFO line, fields as Redis 7.0 prints them. */
-export function clientInfoLine(server: KvServer, c: Client): string {
+export function clientInfoLine(c: Client): string {
   const now = Date.now();
   const qbuf = c.decoder.buffered;
   const omem = c.reply.pending + (c.conn?.pendingOutput ?? 0);
@@ -120,7 +119,7 @@ const list = sub({
     for (const c of server.clients.values()) {
       if (type && clientType(c) !== type) continue;
       if (ids && !ids.has(c.id)) continue;
-      out += `${clientInfoLine(server, c)}\n`;
+      out += `${clientInfoLine(c)}\n`;
     }
     ctx.reply.verbatim(out);
   },
@@ -134,7 +133,7 @@ const info = sub({
   since: '6.2.0',
   handler(ctx) {
     const { server, client } = internals(ctx);
-    ctx.reply.verbatim(`${clientInfoLine(server, client)}\n`);
+    ctx.reply.verbatim(`${clientInfoLine(client)}\n`);
   },
 });
 

@@ -1,0 +1,88 @@
+import { CommandError } from '../../command-error.js';
+import { globMatch } from '../../glob.js';
+import { scanBatch } from '../../keyspace/scan-dict.js';
+import { isKeyword, parseInteger, parseScanArgs, syntaxError } from '../args.js';
+import { defineCommand } from '../define.js';
+import { readHash } from './hash-value.js';
+import { randomSample } from '../set/random-sample.js';
+
+export const hrandfield = defineCommand({
+  name: 'hrandfield',
+  arity: -2,
+  flags: ['readonly'],
+  keys: [1, 1, 1],
+  group: 'hash',
+  summary: 'Get one or multiple random fields from a hash',
+  since: '6.2.0',
+  handler(ctx) {
+    const { argv, reply } = ctx;
+    if (argv.length > 4) throw syntaxError();
+    const withValues = argv.length === 4;
+    if (withValues && !isKeyword(argv[3], 'WITHVALUES')) throw syntaxError();
+    const count = argv.length >= 3 ? parseInteger(argv[2]!) : undefined;
+    if (
+      count !== undefined &&
+      (count < -Number.MAX_SAFE_INTEGER / 2 || (withValues && count < -Number.MAX_SAFE_INTEGER / 4))
+    ) {
+      throw new CommandError('ERR value is out of range');
+    }
+    const hash = readHash(ctx, argv[1]!);
+    if (count === undefined) {
+      reply.bulk(hash ? hash.fields.randomKey()! : null);
+      return;
+    }
+    if (!hash || count === 0) {
+      reply.arrayHeader(0);
+      return;
+    }
+    const fields = randomSample(hash.fields, count, () => [...hash.fields.keys()]);
+    if (!withValues) {
+      reply.bulkArray(fields);
+      return;
+    }
+    if (reply.resp === 3) {
+      reply.arrayHeader(fields.length);
+      for (const field of fields) {
+        reply.arrayHeader(2);
+        reply.bulk(field);
+        reply.bulk(hash.get(field)!);
+      }
+    } else {
+      reply.arrayHeader(fields.length * 2);
+      for (const field of fields) {
+        reply.bulk(field);
+        reply.bulk(hash.get(field)!);
+      }
+    }
+  },
+});
+
+export const hscan = defineCommand({
+  name: 'hscan',
+  arity: -3,
+  flags: ['readonly'],
+  keys: [1, 1, 1],
+  group: 'hash',
+  summary: 'Incrementally iterate hash fields and associated values',
+  since: '2.8.0',
+  handler(ctx) {
+    const options = parseScanArgs(ctx.argv, 2, false);
+    const hash = readHash(ctx, ctx.argv[1]!);
+    let cursor = 0;
+    let fields: string[] = [];
+    if (hash) {
+      // A small hash is one listpack in Redis: returned whole, cursor 0.
+      if (hash.encoding() === 'listpack') fields = [...hash.fields.keys()];
+      else ({ cursor, keys: fields } = scanBatch(hash.fields, options.cursor, options.count));
+    }
+    const out: string[] = [];
+    for (const field of fields) {
+      if (options.match !== undefined && !globMatch(options.match, field)) continue;
+      const value = hash!.get(field);
+      if (value !== undefined) out.push(field, value);
+    }
+    ctx.reply.arrayHeader(2);
+    ctx.reply.bulk(String(cursor));
+    ctx.reply.bulkArray(out);
+  },
+});
