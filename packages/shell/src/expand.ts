@@ -507,7 +507,11 @@ export class Expander {
 }
 
 function isListIndex(index: Word): boolean {
-  return index.length === 1 && index[0].type === 'lit' && (index[0].value === '@' || index[0].value === '*');
+  return (
+    index.length === 1 &&
+    index[0].type === 'lit' &&
+    (index[0].value === '@' || index[0].value === '*')
+  );
 }
 
 function isAtExpansion(p: WordPart): boolean {

@@ -210,7 +210,9 @@ export class Interp {
       get: (name, index) => {
         const v = index === undefined ? this.getVar(name) : this.getVarIndexed(name, Number(index));
         if (v === undefined && this.opts.nounset)
-          throw new ExpansionError(`${name}${index === undefined ? '' : `[${index}]`}: unbound variable`);
+          throw new ExpansionError(
+            `${name}${index === undefined ? '' : `[${index}]`}: unbound variable`,
+          );
         return v;
       },
       set: (name, value, index) => {
@@ -250,7 +252,10 @@ export class Interp {
     c.io = this.io.copy();
     c.jobs = new JobTable();
     c.hash = this.hash;
+    c.shopts = new Map(this.shopts);
     c.isSubshell = true;
+    // break/continue do not cross a subshell boundary
+    c.loopDepth = 0;
     c.pendingSignals = [];
     c.exitTrapRan = false;
     (c as { expander: Expander }).expander = new Expander(c);
@@ -441,8 +446,10 @@ export class Interp {
     if (p.bang) this.condDepth++;
     try {
       if (p.commands.length === 1) {
-        status = await this.runCommand(p.commands[0]);
-        this.vars.setArray('PIPESTATUS', [String(status)]);
+        const cmd = p.commands[0];
+        status = await this.runCommand(cmd);
+        // compound commands leave PIPESTATUS as their last inner pipeline set it
+        if (cmd.type === 'simple') this.vars.setArray('PIPESTATUS', [String(status)]);
       } else {
         const statuses = await this.runMultiPipeline(p);
         this.vars.setArray('PIPESTATUS', statuses.map(String));
@@ -475,8 +482,12 @@ export class Interp {
     for (let i = 0; i < n - 1; i++) {
       links.push(new Promise<Fd>((r) => resolvers.push(r)));
     }
+    const lastpipe = this.shopts.get('lastpipe') === true && !this.opts.monitor;
     const stages = p.commands.map(async (cmd, i) => {
-      const sub = this.clone();
+      const inShell = lastpipe && i === n - 1;
+      const sub = inShell ? this : this.clone();
+      const savedIo = this.io;
+      if (inShell) this.io = this.io.copy();
       let out: PipeOutFd | undefined;
       let input: Fd | undefined;
       if (i < n - 1) {
@@ -492,12 +503,14 @@ export class Interp {
       try {
         status = await sub.runCommand(cmd);
       } catch (e) {
+        if (inShell) throw e;
         status = sub.statusOfThrown(e);
       } finally {
         out?.finish();
         input?.close();
+        if (inShell) this.io = savedIo;
       }
-      await sub.runSubshellExitTrap();
+      if (!inShell) await sub.runSubshellExitTrap();
       return status;
     });
     return Promise.all(stages);
@@ -685,7 +698,18 @@ export class Interp {
     this.loopDepth++;
     try {
       for (;;) {
-        const c = await this.runCondition(cond);
+        let c: number;
+        try {
+          c = await this.runCondition(cond);
+        } catch (e) {
+          if (!(e instanceof LoopSignal)) throw e;
+          if (e.count > 1) {
+            e.count--;
+            throw e;
+          }
+          if (e.kind === 'break') break;
+          continue;
+        }
         if ((c === 0) === until) break;
         const r = await this.loopBody(body);
         status = this.status;
@@ -767,6 +791,7 @@ export class Interp {
   private async runSimple(cmd: SimpleCommand): Promise<number> {
     this.lineno = cmd.line;
     let argv: string[];
+    this.lastCmdSubStatus = undefined;
     try {
       argv = isDeclaration(cmd.words)
         ? await this.expandDeclaration(cmd.words)
@@ -774,8 +799,7 @@ export class Interp {
     } catch (e) {
       return this.expansionFailure(e);
     }
-    const cmdSubStatus = this.status;
-    if (argv.length === 0) return this.runAssignmentsOnly(cmd, cmdSubStatus);
+    if (argv.length === 0) return this.runAssignmentsOnly(cmd);
 
     const name = argv[0];
     const special = Object.hasOwn(SPECIAL_BUILTINS, name) ? SPECIAL_BUILTINS[name] : undefined;
@@ -874,8 +898,7 @@ export class Interp {
     this.writeErr(`${ps4}${parts.join(' ')}\n`);
   }
 
-  private async runAssignmentsOnly(cmd: SimpleCommand, cmdSubStatus: number): Promise<number> {
-    this.status = 0;
+  private async runAssignmentsOnly(cmd: SimpleCommand): Promise<number> {
     try {
       for (const a of cmd.assigns) await this.performAssign(a);
     } catch (e) {
@@ -886,8 +909,8 @@ export class Interp {
       for (const a of cmd.assigns)
         this.writeErr(`${ps4}${a.name}=${quoteForTrace(this.vars.get(a.name) ?? '')}\n`);
     }
-    // The status of an assignment-only command is that of its last command substitution.
-    let status = cmd.words.length > 0 || cmd.assigns.length > 0 ? this.status : cmdSubStatus;
+    // The status of a command without a name is that of its last command substitution.
+    let status = this.lastCmdSubStatus ?? 0;
     if (cmd.redirs.length > 0) {
       const saved = this.io;
       try {
@@ -1023,12 +1046,26 @@ export class Interp {
     argv: string[],
     assigned: Record<string, string>,
   ): Promise<number> {
+    let broken = false;
+    // Writes are fire-and-forget for the utility; the next stdin read waits for them to drain.
+    let pendingWrite: Promise<void> | undefined;
     const sink = (n: number) => {
       const fd = this.io.get(n);
       return {
         write: (data: string | Uint8Array) => {
-          const r = fd?.write(data);
-          if (r instanceof Promise) r.catch(() => {});
+          if (broken) throw new BrokenPipe();
+          let r: void | Promise<void>;
+          try {
+            r = fd?.write(data);
+          } catch (e) {
+            if (e instanceof BrokenPipe) broken = true;
+            throw e;
+          }
+          if (r instanceof Promise) {
+            pendingWrite = r.catch((e) => {
+              if (e instanceof BrokenPipe) broken = true;
+            });
+          }
         },
         get isTTY() {
           return fd?.isTTY() ?? false;
@@ -1040,16 +1077,24 @@ export class Interp {
     };
     const stdin = this.io.get(0);
     try {
-      return await util({
+      const status = await util({
         args: argv.slice(1),
         cwd: this.cwd,
         env: this.env(assigned),
-        stdin: { read: () => (stdin ? stdin.read() : Promise.resolve(null)) },
+        stdin: {
+          read: async () => {
+            if (pendingWrite) await pendingWrite;
+            if (broken) throw new BrokenPipe();
+            return stdin ? stdin.read() : null;
+          },
+        },
         stdout: sink(1),
         stderr: sink(2),
       });
+      if (pendingWrite) await pendingWrite;
+      return broken ? 141 : status;
     } catch (e) {
-      if (e instanceof BrokenPipe) return 141;
+      if (e instanceof BrokenPipe || broken) return 141;
       this.diag(`${argv[0]}: ${(e as Error).message}`);
       return 1;
     }
@@ -1115,12 +1160,15 @@ export class Interp {
     const connects: { index: number; fd: Fd }[] = [];
     const directInputs: ReadStreamFd[] = [];
     const directOutputs: PipeOutFd[] = [];
+    const seen = new Set<Fd>();
     for (let i = 0; i <= max; i++) {
       const fd = this.io.get(i);
       if (!fd) {
         stdio.push('ignore');
         continue;
       }
+      if (seen.has(fd) && fd instanceof PipeOutFd) fd.direct = false;
+      seen.add(fd);
       const s = fd.spawnStdio(i > 0);
       if (s === 'pipe') connects.push({ index: i, fd });
       else if (fd instanceof ReadStreamFd && typeof s === 'object') directInputs.push(fd);
@@ -1200,6 +1248,25 @@ export class Interp {
 
   /** Set for the clone running a background simple command: reports the child's pid. */
   onSpawnPid: ((pid: number) => void) | undefined;
+
+  /** bash `shopt` options. */
+  shopts = new Map<string, boolean>([
+    ['expand_aliases', true],
+    ['extglob', false],
+    ['nullglob', false],
+    ['dotglob', false],
+    ['failglob', false],
+    ['globstar', false],
+    ['nocaseglob', false],
+    ['lastpipe', false],
+    ['inherit_errexit', false],
+    ['checkwinsize', true],
+    ['histappend', false],
+    ['cmdhist', true],
+    ['globskipdots', true],
+  ]);
+  /** Status of the last command substitution of the current command (for `$(false)`). */
+  lastCmdSubStatus: number | undefined;
 
   /** Set by `exec` without a command: the current redirections become permanent. */
   persistRedirections = false;
@@ -1375,6 +1442,7 @@ export class Interp {
     sub.status = status;
     await sub.runSubshellExitTrap();
     this.status = status;
+    this.lastCmdSubStatus = status;
     return capture.text().replace(/\n+$/, '');
   }
 

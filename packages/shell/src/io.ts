@@ -207,20 +207,24 @@ export class WriteStreamFd extends Fd {
       if (!stream.writableFinished) this.broken = true;
     });
   }
+  private drained: Promise<void> | undefined;
+
   write(data: string | Uint8Array): void | Promise<void> {
     if (this.broken || this.stream.destroyed) throw new BrokenPipe();
-    if (!this.stream.write(data)) {
-      return new Promise<void>((resolve, reject) => {
-        const done = () => {
-          this.stream.off('drain', done);
-          this.stream.off('close', done);
-          if (this.broken) reject(new BrokenPipe());
-          else resolve();
-        };
-        this.stream.on('drain', done);
-        this.stream.on('close', done);
-      });
-    }
+    if (this.stream.write(data)) return;
+    // one shared wait for 'drain' however many writes are queued behind it
+    this.drained ??= new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        this.drained = undefined;
+        if (this.broken || this.stream.destroyed) reject(new BrokenPipe());
+        else resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
+    return this.drained;
   }
   read(): Promise<Buffer | null> {
     return Promise.resolve(null);
@@ -356,7 +360,10 @@ export class ReadStreamFd extends Fd {
   }
   override connect(stream: Readable | Writable): Promise<void> {
     const w = stream as Writable;
-    w.on('error', () => {});
+    // the reader (a child's stdin) went away: break the pipe for whoever writes into us
+    const breakPipe = () => this.stream.destroy();
+    w.on('error', breakPipe);
+    w.on('close', breakPipe);
     void (async () => {
       for (;;) {
         const chunk = await this.read();

@@ -973,7 +973,11 @@ export class Parser {
       }
       lit += c;
       this.pos++;
-      if (c === '=' && this.src[this.pos] === '(' && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(this.src.slice(start, this.pos))) {
+      if (
+        c === '=' &&
+        this.src[this.pos] === '(' &&
+        /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(this.src.slice(start, this.pos))
+      ) {
         // `declare a=(1 2)`: keep the array literal as part of the word
         const end = this.findParenEnd(this.pos);
         if (end > 0) {

@@ -4,13 +4,18 @@ import { isAbsolute } from 'node:path';
 import type { Interp } from '../interp.js';
 import { fail, out } from './util.js';
 
-/** Normalizes `.` and `..` textually, as bash does for logical paths. */
-export function logicalPath(path: string): string {
+/**
+ * Normalizes `.` and `..` textually, as bash does for logical paths. `checked`: a component
+ * before `..` must be a directory (so `cd BAD/..` fails, like bash).
+ */
+export function logicalPath(path: string, checked = false): string | undefined {
   const parts: string[] = [];
   for (const p of path.split('/')) {
     if (p === '' || p === '.') continue;
-    if (p === '..') parts.pop();
-    else parts.push(p);
+    if (p === '..') {
+      if (checked && parts.length > 0 && !isDir(`/${parts.join('/')}`)) return undefined;
+      parts.pop();
+    } else parts.push(p);
   }
   return `/${parts.join('/')}`;
 }
@@ -59,8 +64,11 @@ export async function cdBuiltin(sh: Interp, argv: string[]): Promise<number> {
     if (cdpath) {
       for (const base of cdpath.split(':')) {
         if (base === '') continue;
-        const candidate = logicalPath(`${isAbsolute(base) ? base : `${sh.cwd}/${base}`}/${dir}`);
-        if (isDir(candidate)) {
+        const candidate = logicalPath(
+          `${isAbsolute(base) ? base : `${sh.cwd}/${base}`}/${dir}`,
+          true,
+        );
+        if (candidate && isDir(candidate)) {
           target = candidate;
           print = true;
           break;
@@ -70,8 +78,9 @@ export async function cdBuiltin(sh: Interp, argv: string[]): Promise<number> {
   }
   if (target === undefined) {
     if (dir === '') target = sh.cwd;
-    else target = isAbsolute(dir) ? logicalPath(dir) : logicalPath(`${sh.cwd}/${dir}`);
+    else target = logicalPath(isAbsolute(dir) ? dir : `${sh.cwd}/${dir}`, true);
   }
+  if (target === undefined) return fail(sh, 'cd', `${dir}: No such file or directory`);
   if (!isDir(target)) {
     // bash falls back to the physical interpretation when the logical one fails
     let physicalTarget: string | undefined;

@@ -6,6 +6,8 @@ function count(sh: Interp, name: string, arg: string | undefined): number | unde
   if (arg === undefined) return 1;
   if (!/^-?\d+$/.test(arg)) {
     fail(sh, name, `${arg}: numeric argument required`, 128);
+    // bash: fatal in a non-interactive shell
+    if (!sh.opts.interactive) throw new ExitSignal(128);
     return undefined;
   }
   const n = Number(arg);
@@ -37,7 +39,7 @@ function statusArg(sh: Interp, name: string, arg: string | undefined): number {
 export function returnBuiltin(sh: Interp, argv: string[]): number {
   const status = statusArg(sh, 'return', argv[1]);
   if (sh.funcDepth === 0 && sh.sourceDepth === 0)
-    return fail(sh, 'return', "can only `return' from a function or sourced script");
+    return fail(sh, 'return', "can only `return' from a function or sourced script", 2);
   throw new ReturnSignal(status);
 }
 

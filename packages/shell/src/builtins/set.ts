@@ -133,22 +133,7 @@ async function printOptions(sh: Interp, human: boolean): Promise<void> {
   await out(sh, text);
 }
 
-/** shopt: a few bash options are accepted; -s/-u/-p/-q. */
-const SHOPTS = new Map<string, boolean>([
-  ['expand_aliases', true],
-  ['extglob', false],
-  ['nullglob', false],
-  ['dotglob', false],
-  ['failglob', false],
-  ['globstar', false],
-  ['nocaseglob', false],
-  ['lastpipe', false],
-  ['inherit_errexit', false],
-  ['checkwinsize', true],
-  ['histappend', false],
-  ['cmdhist', true],
-]);
-
+/** shopt: bash options kept in Interp.shopts; -s/-u/-p/-q, -o for set -o names. */
 export async function shoptBuiltin(sh: Interp, argv: string[]): Promise<number> {
   let mode: 's' | 'u' | 'p' | 'q' | undefined;
   let useSetO = false;
@@ -171,7 +156,7 @@ export async function shoptBuiltin(sh: Interp, argv: string[]): Promise<number> 
     }
     return status;
   }
-  const state = (sh as unknown as { shopts?: Map<string, boolean> }).shopts ?? SHOPTS;
+  const state = sh.shopts;
   for (const n of names.length > 0 ? names : [...state.keys()]) {
     if (!state.has(n)) {
       status = fail(sh, 'shopt', `${n}: invalid shell option name`);
