@@ -88,3 +88,46 @@ export function describeTree(dir: string): string {
     { cwd: dir, encoding: 'utf8', env: COMPARE_ENV },
   );
 }
+
+export interface DifferentialCase {
+  /** Shell script building the tree in a fresh directory. */
+  setup: string;
+  args: string[];
+  stdin?: string;
+  /** Also compare the resulting trees (cp, mv, rm, mkdir). */
+  tree?: boolean;
+  /**
+   * Sort the output lines: cp -rv lists a directory in inode order, which differs between two
+   * trees built the same way.
+   */
+  unordered?: boolean;
+}
+
+function sortLines(text: string): string {
+  return text.split('\n').sort().join('\n');
+}
+
+/** Runs ours and GNU's on two identical fresh trees; returns both sides for t.same(). */
+export async function differential(
+  util: string,
+  c: DifferentialCase,
+  makeDir: () => string,
+): Promise<{ ours: RunResult & { tree?: string }; gnu: RunResult & { tree?: string } }> {
+  const oursDir = makeDir();
+  const gnuDir = makeDir();
+  buildTree(oursDir, c.setup);
+  buildTree(gnuDir, c.setup);
+  const ours: RunResult & { tree?: string } = await runOurs(util, c.args, oursDir, {
+    stdin: c.stdin,
+  });
+  const gnu: RunResult & { tree?: string } = runGnu(util, c.args, gnuDir, c.stdin);
+  if (c.unordered) {
+    ours.stdout = sortLines(ours.stdout);
+    gnu.stdout = sortLines(gnu.stdout);
+  }
+  if (c.tree) {
+    ours.tree = describeTree(oursDir);
+    gnu.tree = describeTree(gnuDir);
+  }
+  return { ours, gnu };
+}

@@ -7,7 +7,6 @@ import {
   lutimes,
   mkdir,
   open,
-  readdir,
   readlink,
   realpath,
   stat,
@@ -17,7 +16,7 @@ import {
 import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { errnoCode, report, strerror } from './errors.js';
-import { baseName, joinName } from './paths.js';
+import { baseName, joinName, readDirectory } from './paths.js';
 import type { Prompter } from './prompt.js';
 import { quote } from './quote.js';
 import type { OutputSink } from './types.js';
@@ -242,7 +241,7 @@ export class Copier {
     }
     let names: string[];
     try {
-      names = await readdir(sourcePath);
+      names = await readDirectory(sourcePath);
     } catch (error) {
       return this.fail(`cannot access ${quote(source)}: ${strerror(error)}`);
     }

@@ -1,9 +1,9 @@
-import { lstat, readdir, readlink, stat } from 'node:fs/promises';
+import { lstat, readlink, stat } from 'node:fs/promises';
 import { report, strerror, usageError } from './errors.js';
 import { humanSize } from './human.js';
 import { isDeviceMode, isDirMode, isLinkMode, isRegularMode, modeString } from './modes.js';
 import { type OptionSpec, parseCommandLine } from './options.js';
-import { compareBytes, joinName, resolveOperand } from './paths.js';
+import { compareBytes, joinName, resolveOperand, readDirectory } from './paths.js';
 import { isUtf8Locale, quote, shellQuote } from './quote.js';
 import type { Utility, UtilityContext } from './types.js';
 import { IdNames } from './users.js';
@@ -20,7 +20,8 @@ const OPTIONS: OptionSpec[] = [
   { key: 'almost-all', short: 'A', long: 'almost-all' },
   { key: 'directory', short: 'd', long: 'directory' },
   { key: 'classify', short: 'F', long: 'classify' },
-  { key: 'slash', short: 'p', long: 'indicator-style=slash' },
+  { key: 'slash', short: 'p' },
+  { key: 'indicator-style', long: 'indicator-style', argument: 'required' },
   { key: 'human', short: 'h', long: 'human-readable' },
   { key: 'long', short: 'l' },
   { key: 'no-owner', short: 'g' },
@@ -188,6 +189,12 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
       case 'slash':
         config.indicator = 'slash';
         break;
+      case 'indicator-style':
+        if (value !== 'none' && value !== 'slash' && value !== 'classify') {
+          return `invalid argument ${quote(value ?? '')} for '--indicator-style'`;
+        }
+        config.indicator = value;
+        break;
       case 'human':
         config.human = true;
         break;
@@ -210,7 +217,8 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         config.recursive = true;
         break;
       case 'single':
-        config.format = 'single';
+        // -1 has no effect after -l.
+        if (config.format !== 'long') config.format = 'single';
         break;
       case 'columns':
         config.format = 'columns';
@@ -344,11 +352,6 @@ class Lister {
       }
       return await this.withLinkInfo({ name: operand, path, stat: fileStat });
     } catch (error) {
-      if (dereference !== 'never') {
-        // A dangling symlink given on the command line is still listed, as the link itself.
-        const linkStat = await statFile(path, false).catch(() => undefined);
-        if (linkStat) return this.withLinkInfo({ name: operand, path, stat: linkStat });
-      }
       this.fail(2, `cannot access ${quote(operand)}: ${strerror(error)}`);
       return undefined;
     }
@@ -356,7 +359,8 @@ class Lister {
 
   private async withLinkInfo(entry: Entry): Promise<Entry> {
     if (!isLinkMode(entry.stat.mode)) return entry;
-    if (this.config.format !== 'long' && this.config.indicator === 'none') return entry;
+    const { format, indicator, directoriesFirst } = this.config;
+    if (format !== 'long' && indicator === 'none' && !directoriesFirst) return entry;
     entry.linkTarget = await readlink(entry.path).catch(() => undefined);
     entry.targetStat = await statFile(entry.path, true).catch(() => undefined);
     return entry;
@@ -365,7 +369,7 @@ class Lister {
   private async listDirectory(dir: Entry, showHeader: boolean, commandLine: boolean) {
     let names: string[];
     try {
-      names = await readdir(dir.path);
+      names = await readDirectory(dir.path);
     } catch (error) {
       this.fail(
         commandLine ? 2 : 1,
@@ -392,12 +396,7 @@ class Lister {
     for (const name of names) {
       const path = joinName(dir.path, name);
       try {
-        const fileStat = await statFile(path, this.config.dereference === 'always').catch(
-          (error) => {
-            if (this.config.dereference !== 'always') throw error;
-            return statFile(path, false);
-          },
-        );
+        const fileStat = await statFile(path, this.config.dereference === 'always');
         entries.push(await this.withLinkInfo({ name, path, stat: fileStat }));
       } catch (error) {
         this.fail(1, `cannot access ${quote(joinName(dir.name, name))}: ${strerror(error)}`);
@@ -461,8 +460,11 @@ class Lister {
 
   private printGroup(entries: Entry[], inDirectory: boolean, sizedOver = entries): void {
     const { quoting, utf8 } = this.config;
+    // GNU indents unquoted names by one column beside quoted ones, except one name a line.
     const alignQuotes =
-      quoting === 'shell-escape' && entries.some((e) => shellQuote(e.name, { utf8 }) !== e.name);
+      quoting === 'shell-escape' &&
+      this.config.format !== 'single' &&
+      entries.some((e) => shellQuote(e.name, { utf8 }) !== e.name);
     const names = entries.map((e) => this.quoteName(e.name, alignQuotes));
     if (this.config.format === 'long') {
       this.printLong(entries, names, inDirectory, sizedOver);
@@ -476,7 +478,8 @@ class Lister {
       if (this.config.format === 'single') {
         this.ctx.stdout.write(cells.map((c) => `${c}\n`).join(''));
       } else {
-        this.ctx.stdout.write(layoutColumns(cells, this.config.width, this.config.format));
+        const width = this.config.utf8 ? stringWidth : byteColumns;
+        this.ctx.stdout.write(layoutColumns(cells, this.config.width, this.config.format, width));
       }
     }
     if (entries.length > 0 || inDirectory) this.printedSomething = true;
@@ -575,6 +578,16 @@ function makeDateFormat(zone: string | undefined): Intl.DateTimeFormat {
   }
 }
 
+/**
+ * Columns of a name in the C locale as GNU counts them: one per printable ASCII byte; control
+ * bytes and non-ASCII bytes (unprintable in that locale) count nothing.
+ */
+function byteColumns(text: string): number {
+  let columns = 0;
+  for (const byte of Buffer.from(text)) if (byte >= 0x20 && byte < 0x7f) columns++;
+  return columns;
+}
+
 function deviceMajor(rdev: number): number {
   return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
 }
@@ -588,10 +601,15 @@ function deviceMinor(rdev: number): number {
  * unpadded) fit in `lineWidth`, filled down the columns (or across the rows with -x), padded
  * with tabs to 8-column stops where a tab fits, as GNU ls does by default.
  */
-export function layoutColumns(cells: string[], lineWidth: number, fill: 'columns' | 'across') {
+export function layoutColumns(
+  cells: string[],
+  lineWidth: number,
+  fill: 'columns' | 'across',
+  cellWidth: (cell: string) => number = stringWidth,
+) {
   const count = cells.length;
   if (count === 0) return '';
-  const widths = cells.map(stringWidth);
+  const widths = cells.map(cellWidth);
   const maxColumns = Math.max(1, Math.min(count, Math.ceil(lineWidth / 3)));
   let chosen = { columns: 1, columnWidths: [Math.max(...widths)] };
   for (let columns = maxColumns; columns >= 1; columns--) {

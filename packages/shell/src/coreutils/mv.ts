@@ -175,5 +175,5 @@ async function moveAcrossDevices(
     ctx.stdout,
     ctx.stderr,
   );
-  return remover.remove(source, sourcePath);
+  return (await remover.remove(source, sourcePath)) === 'removed';
 }

@@ -1,3 +1,4 @@
+import { opendir } from 'node:fs/promises';
 import type { UtilityContext } from './types.js';
 
 /**
@@ -25,4 +26,15 @@ export function baseName(path: string): string {
 export function compareBytes(a: string, b: string): number {
   if (a === b) return 0;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * A directory's names in the order the file system returns them, as readdir(3) gives them to
+ * GNU's tools (fs.readdir sorts them, which would change rm -v's and ls -U's order).
+ */
+export async function readDirectory(path: string): Promise<string[]> {
+  const names: string[] = [];
+  const dir = await opendir(path);
+  for await (const entry of dir) names.push(entry.name);
+  return names;
 }

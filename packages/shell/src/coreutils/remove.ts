@@ -1,8 +1,8 @@
 import type { Stats } from 'node:fs';
-import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import { lstat, rmdir, unlink } from 'node:fs/promises';
 import { errnoCode, report, strerror } from './errors.js';
 import { fileTypeName } from './modes.js';
-import { joinName } from './paths.js';
+import { joinName, readDirectory } from './paths.js';
 import type { Prompter } from './prompt.js';
 import { quote } from './quote.js';
 import type { OutputSink } from './types.js';
@@ -19,6 +19,8 @@ export interface RemoveOptions {
   prompter?: Prompter;
 }
 
+export type Outcome = 'removed' | 'declined' | 'failed';
+
 /**
  * The removal walk of rm (and of mv after a cross-device copy): entries in directory order,
  * children before their directory, each failure reported and the walk continued.
@@ -32,24 +34,24 @@ export class Remover {
     private readonly stderr: OutputSink,
   ) {}
 
-  private fail(message: string): false {
+  private fail(message: string): 'failed' {
     report(this.stderr, this.options.util, message);
     this.failed = true;
-    return false;
+    return 'failed';
   }
 
-  /** Removes `name` (as shown in messages) at `path`; resolves to whether it is gone. */
-  async remove(name: string, path: string): Promise<boolean> {
+  /** Removes `name` (as shown in messages) at `path`. */
+  async remove(name: string, path: string): Promise<Outcome> {
     let info: Stats;
     try {
       info = await lstat(path);
     } catch (error) {
-      if (this.options.force && errnoCode(error) === 'ENOENT') return true;
+      if (this.options.force && errnoCode(error) === 'ENOENT') return 'removed';
       return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
     }
     if (!info.isDirectory()) {
       if (!(await this.ask(`remove ${fileTypeName(info.mode, info.size)} ${quote(name)}`))) {
-        return false;
+        return 'declined';
       }
       try {
         await unlink(path);
@@ -57,7 +59,7 @@ export class Remover {
         return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
       }
       if (this.options.verbose) this.stdout.write(`removed ${quote(name)}\n`);
-      return true;
+      return 'removed';
     }
     if (this.options.recursive) return this.removeDirectory(name, path);
     if (!this.options.emptyDirectories) {
@@ -71,34 +73,35 @@ export class Remover {
     return !prompter || prompter.confirm(`${util}: ${question}? `);
   }
 
-  private async removeDirectory(name: string, path: string): Promise<boolean> {
+  private async removeDirectory(name: string, path: string): Promise<Outcome> {
     let children: string[];
     try {
-      children = await readdir(path);
+      children = await readDirectory(path);
     } catch (error) {
       return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
     }
     if (children.length > 0) {
-      if (!(await this.ask(`descend into directory ${quote(name)}`))) return false;
-      let allGone = true;
+      if (!(await this.ask(`descend into directory ${quote(name)}`))) return 'declined';
+      let childFailed = false;
       for (const child of children) {
-        const gone = await this.remove(joinName(name, child), joinName(path, child));
-        allGone &&= gone;
+        const outcome = await this.remove(joinName(name, child), joinName(path, child));
+        if (outcome === 'failed') childFailed = true;
       }
-      // A child kept (declined or failed) keeps its directory; GNU says nothing more.
-      if (!allGone) return false;
+      // After a failure below, GNU leaves the directory without another message; after a
+      // declined child it still asks, and rmdir then reports the directory not empty.
+      if (childFailed) return 'failed';
     }
     return this.removeEmptyDirectory(name, path);
   }
 
-  private async removeEmptyDirectory(name: string, path: string): Promise<boolean> {
-    if (!(await this.ask(`remove directory ${quote(name)}`))) return false;
+  private async removeEmptyDirectory(name: string, path: string): Promise<Outcome> {
+    if (!(await this.ask(`remove directory ${quote(name)}`))) return 'declined';
     try {
       await rmdir(path);
     } catch (error) {
       return this.fail(`cannot remove ${quote(name)}: ${strerror(error)}`);
     }
     if (this.options.verbose) this.stdout.write(`removed directory ${quote(name)}\n`);
-    return true;
+    return 'removed';
   }
 }
