@@ -1,0 +1,213 @@
+/**
+ * The strata-httpd binary: flags, curl over TCP and a UNIX socket, the access log, SIGHUP
+ * reload, --workers (a crashed worker is replaced) and graceful shutdown under load.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { requireTool, tempDir } from '@strata/common/testing';
+import t from 'tap';
+import {
+  BIN,
+  type CommonTestLike,
+  exchange,
+  get,
+  makeRoot,
+  parseResponses,
+  request,
+  spawnHttpd,
+} from './helpers.js';
+
+const run = promisify(execFile);
+
+t.test('--help, --version and bad flags', async (t) => {
+  const help = await run(process.execPath, [BIN, '--help']);
+  t.match(help.stdout, '--max-requests');
+  t.match(help.stdout, '--header-timeout');
+  t.match(help.stdout, '(default ./public)');
+  const bad = await run(process.execPath, [BIN, '--max-requests', 'many']).catch((err) => err);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, '--max-requests');
+});
+
+t.test('curl over TCP and over a UNIX socket', async (t) => {
+  const curl = requireTool(t as CommonTestLike, 'curl');
+  if (!curl) return;
+  const root = makeRoot(t, { 'a.txt': 'hello\n', 'sub/b.txt': 'b' });
+  const socketPath = join(tempDir(t as CommonTestLike, 'httpd-sock-'), 'httpd.sock');
+  const daemon = await spawnHttpd(t, ['--root', root, '--workers', '0', '--unix', socketPath]);
+  const tcp = await run(curl, ['-s', '-i', `http://127.0.0.1:${daemon.port}/a.txt`]);
+  t.match(tcp.stdout, /^HTTP\/1\.1 200 OK\r\n/);
+  t.match(tcp.stdout, /\r\n\r\nhello\n$/);
+  const unix = await run(curl, ['-s', '--unix-socket', socketPath, 'http://localhost/sub/b.txt']);
+  t.equal(unix.stdout, 'b');
+  const follow = await run(curl, ['-s', '-L', `http://127.0.0.1:${daemon.port}/sub`]);
+  t.match(follow.stdout, /403 Forbidden/, 'curl follows the 301 to the directory');
+  const ranged = await run(curl, ['-s', '-r', '1-3', `http://127.0.0.1:${daemon.port}/a.txt`]);
+  t.equal(ranged.stdout, 'ell');
+  daemon.child.kill('SIGTERM');
+  t.equal(await daemon.exited, 0);
+});
+
+t.test('access log: combined and JSON', async (t) => {
+  const root = makeRoot(t, { 'a.txt': 'hello\n' });
+  const logDir = tempDir(t as CommonTestLike, 'httpd-log-');
+  const combinedPath = join(logDir, 'access.log');
+  const daemon = await spawnHttpd(t, [
+    '--root',
+    root,
+    '--workers',
+    '0',
+    '--access-log',
+    combinedPath,
+  ]);
+  await request(daemon.port, '/a.txt', { 'User-Agent': 'tester/1.0', Referer: 'http://r/"x"' });
+  await request(daemon.port, '/nope');
+  daemon.child.kill('SIGTERM');
+  await daemon.exited;
+  const lines = readFileSync(combinedPath, 'utf8').trim().split('\n');
+  t.equal(lines.length, 2);
+  t.match(
+    lines[0],
+    /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/a\.txt HTTP\/1\.1" 200 6 "http:\/\/r\/\\x22x\\x22" "tester\/1\.0"$/,
+  );
+  t.match(lines[1], /"GET \/nope HTTP\/1\.1" 404 \d+ "-" "-"$/);
+
+  const jsonPath = join(logDir, 'access.json');
+  const json = await spawnHttpd(t, [
+    '--root',
+    root,
+    '--workers',
+    '0',
+    '--access-log',
+    jsonPath,
+    '--access-log-format',
+    'json',
+  ]);
+  await request(json.port, '/a.txt', { 'User-Agent': 'tester/1.0' });
+  json.child.kill('SIGTERM');
+  await json.exited;
+  const entry = JSON.parse(readFileSync(jsonPath, 'utf8').trim());
+  t.match(entry, {
+    level: 30,
+    msg: 'request',
+    method: 'GET',
+    target: '/a.txt',
+    status: 200,
+    bytes: 6,
+    userAgent: 'tester/1.0',
+  });
+});
+
+t.test('SIGHUP reloads the configuration; a broken file is refused', async (t) => {
+  const one = makeRoot(t, { 'a.txt': 'one' });
+  const two = makeRoot(t, { 'a.txt': 'two' });
+  const configPath = join(tempDir(t as CommonTestLike, 'httpd-conf-'), 'httpd.conf');
+  writeFileSync(configPath, `root ${one}\nworkers 0\n`);
+  const daemon = await spawnHttpd(t, ['--config', configPath]);
+  t.equal((await request(daemon.port, '/a.txt')).body.toString(), 'one');
+  writeFileSync(configPath, `root ${two}\nworkers 0\nmax-age 60\n`);
+  daemon.child.kill('SIGHUP');
+  await daemon.waitForLog(/configuration reloaded/);
+  const after = await request(daemon.port, '/a.txt');
+  t.equal(after.body.toString(), 'two');
+  t.equal(after.headers['cache-control'], 'max-age=60');
+  writeFileSync(configPath, 'root\nno-such-option 1\n');
+  daemon.child.kill('SIGHUP');
+  await daemon.waitForLog(/reload refused/);
+  t.equal((await request(daemon.port, '/a.txt')).body.toString(), 'two', 'still serving');
+  daemon.child.kill('SIGTERM');
+  t.equal(await daemon.exited, 0);
+});
+
+t.test('--workers: a crashed worker is replaced', async (t) => {
+  const root = makeRoot(t, { 'a.txt': 'hello\n' });
+  const daemon = await spawnHttpd(t, ['--root', root, '--workers', '2']);
+  await daemon.waitForLog(/listening/);
+  const listening = () => daemon.logs.filter((l) => l.includes('strata-httpd listening'));
+  const deadline = Date.now() + 10_000;
+  while (listening().length < 2 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  const pids = listening().map((l) => (JSON.parse(l) as { pid: number }).pid);
+  t.equal(new Set(pids).size, 2, 'two workers');
+  for (let k = 0; k < 6; k++) t.equal((await request(daemon.port, '/a.txt')).status, 200);
+  process.kill(pids[0]!, 'SIGKILL');
+  await daemon.waitForLog(/worker died/);
+  while (listening().length < 3 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  t.equal(listening().length, 3, 'a new worker started');
+  for (let k = 0; k < 6; k++) t.equal((await request(daemon.port, '/a.txt')).status, 200);
+  daemon.child.kill('SIGTERM');
+  t.equal(await daemon.exited, 0, 'the primary drains its workers and exits 0');
+});
+
+for (const workers of ['0', '1']) {
+  t.test(`graceful shutdown under load (--workers ${workers})`, async (t) => {
+    const big = randomBytes(32 * 1024 * 1024);
+    const root = makeRoot(t, { 'big.bin': big, 'a.txt': 'hello\n' });
+    const daemon = await spawnHttpd(t, [
+      '--root',
+      root,
+      '--workers',
+      workers,
+      '--max-open-files',
+      '1',
+      '--cache-max-file',
+      '64kb',
+    ]);
+    // The small file is read once now; later it is served from memory, needing no descriptor.
+    t.equal((await request(daemon.port, '/a.txt')).status, 200);
+    // A: a download read slowly, holding the only file descriptor.
+    const slow = connect(daemon.port, '127.0.0.1');
+    const slowChunks: Buffer[] = [];
+    slow.on('error', (err) => t.fail(`download A: ${err.message}`));
+    slow.on('data', (chunk) => {
+      if (slowChunks.length === 0) slow.pause();
+      slowChunks.push(chunk);
+    });
+    const slowClosed = new Promise((r) => slow.once('close', r));
+    slow.write(get('/big.bin'));
+    await new Promise((r) => setTimeout(r, 100));
+    // B: a second download waits for that descriptor: in flight when SIGTERM arrives.
+    const queued = exchange(daemon.port, get('/big.bin'), { timeoutMs: 10_000 });
+    // C: an idle keep-alive connection, and a stream of small requests.
+    const idle = await exchange(daemon.port, get('/a.txt'), { expect: 1 });
+    t.equal(idle.responses[0]?.status, 200);
+    // Connections reaching a draining server may be refused; that is not a failure.
+    const load = Array.from({ length: 20 }, () =>
+      exchange(daemon.port, get('/a.txt').repeat(20), { expect: 20, timeoutMs: 10_000 }).catch(
+        () => undefined,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    daemon.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    slow.resume();
+    await slowClosed;
+    const [slowResponse] = parseResponses(Buffer.concat(slowChunks));
+    const sha = (data: Buffer | undefined) =>
+      createHash('sha256')
+        .update(data ?? '')
+        .digest('hex');
+    t.equal(sha(slowResponse?.body), sha(big), 'the download in progress completed');
+    const queuedResult = await queued;
+    t.equal(queuedResult.responses[0]?.status, 200);
+    t.equal(
+      queuedResult.responses[0]?.headers.connection,
+      'close',
+      'answered with Connection: close',
+    );
+    t.equal(sha(queuedResult.responses[0]?.body), sha(big));
+    t.equal(queuedResult.closed, true);
+    for (const result of await Promise.all(load)) {
+      if (!result) continue;
+      // Every response that started arrived whole; the connection then closed.
+      const heads = (result.data.toString('latin1').match(/HTTP\/1\.1 /g) ?? []).length;
+      t.equal(result.responses.length, heads, 'no truncated response');
+    }
+    t.equal(await daemon.exited, 0, 'exits 0 once drained');
+  });
+}
