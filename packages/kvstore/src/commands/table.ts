@@ -1,3 +1,4 @@
+import { bitmapCommands } from './bitmap/index.js';
 import { connectionCommands } from './connection/index.js';
 import { hashCommands } from './hash/index.js';
 import { hllCommands } from './hll/index.js';
@@ -27,6 +28,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
   transactionCommands,
   zsetCommands,
   hllCommands,
+  bitmapCommands,
 ];
 
 /** Lookup by name, case-insensitive, with a fast path for names sent in the table's case. */
