@@ -1,0 +1,188 @@
+/**
+ * Differential test against nginx (Debian nginx-light): the same files, the same raw requests,
+ * and the statuses and key headers must agree. Where we differ on purpose, the request is not
+ * listed here but in DIFFERENCES, with the reason (the README repeats them).
+ */
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { requireTool, tempDir } from '@strata/common/testing';
+import t from 'tap';
+import { freePort, startNginx } from '../bench/nginx.mjs';
+import {
+  type CommonTestLike,
+  type RawResponse,
+  exchange,
+  makeRoot,
+  startHttpd,
+} from './helpers.js';
+
+/** Requests where we answer differently from nginx on purpose: [request line, reason]. */
+const DIFFERENCES: Array<[string, string]> = [
+  ['GET /sub/../a.txt', 'nginx resolves in-root dot-dot segments; we refuse every `..` (400)'],
+  ['OPTIONS /a.txt', 'nginx answers 405 for static files; we answer 204 with Allow'],
+  ['BREW /a.txt', 'nginx answers 405 to any method; unknown ones get 501 from us'],
+];
+
+/**
+ * Header differences, not compared: we send `Allow` with 405 (RFC 9110 §15.5.6 requires it),
+ * `Vary: Accept-Encoding` beside .gz/.br siblings (nginx's gzip_vary is off by default),
+ * `Accept-Ranges` on 206 too, `text/javascript` for .js (RFC 9239; nginx's table says
+ * application/javascript), and our own HTML error pages (their lengths differ). Those fields
+ * are left out of the comparison below.
+ */
+
+const fields = [
+  'content-length',
+  'etag',
+  'last-modified',
+  'content-range',
+  'location',
+  'content-encoding',
+];
+
+/** Requests as raw text (Connection: close on each, so one response per connection). */
+function requests(): Array<[string, string]> {
+  const req = (line: string, extra = '') =>
+    `${line}\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`;
+  const lastModified = 'Tue, 02 Jan 2024 03:04:05 GMT';
+  return [
+    ['GET file', req('GET /a.txt HTTP/1.1')],
+    ['HEAD file', req('HEAD /a.txt HTTP/1.1')],
+    ['GET missing', req('GET /missing.txt HTTP/1.1')],
+    ['GET dir without slash', req('GET /sub HTTP/1.1')],
+    ['GET dir with index', req('GET /sub/ HTTP/1.1')],
+    ['GET dir without index', req('GET /empty/ HTTP/1.1')],
+    ['GET root', req('GET / HTTP/1.1')],
+    ['GET file with slash', req('GET /a.txt/ HTTP/1.1')],
+    ['GET escaped', req('GET /%61.txt HTTP/1.1')],
+    ['GET query', req('GET /a.txt?x=1 HTTP/1.1')],
+    ['GET absolute-form', req('GET http://localhost/a.txt HTTP/1.1')],
+    ['GET dot-dot', req('GET /../a.txt HTTP/1.1')],
+    ['GET escaped dot-dot', req('GET /%2e%2e/a.txt HTTP/1.1')],
+    ['POST file', req('POST /a.txt HTTP/1.1', 'Content-Length: 0\r\n')],
+    ['DELETE file', req('DELETE /a.txt HTTP/1.1')],
+    ['Range: bytes=0-1', req('GET /a.txt HTTP/1.1', 'Range: bytes=0-1\r\n')],
+    ['Range: bytes=-5', req('GET /a.txt HTTP/1.1', 'Range: bytes=-5\r\n')],
+    ['Range: bytes=5-', req('GET /a.txt HTTP/1.1', 'Range: bytes=5-\r\n')],
+    ['Range: bytes=5-1000', req('GET /a.txt HTTP/1.1', 'Range: bytes=5-1000\r\n')],
+    ['Range: beyond the end', req('GET /a.txt HTTP/1.1', 'Range: bytes=1000-\r\n')],
+    ['Range on HEAD', req('HEAD /a.txt HTTP/1.1', 'Range: bytes=0-1\r\n')],
+    ['If-None-Match', req('GET /a.txt HTTP/1.1', 'If-None-Match: ETAG\r\n')],
+    ['If-None-Match other', req('GET /a.txt HTTP/1.1', 'If-None-Match: "nope"\r\n')],
+    ['If-None-Match *', req('GET /a.txt HTTP/1.1', 'If-None-Match: *\r\n')],
+    [
+      'If-Modified-Since same',
+      req('GET /a.txt HTTP/1.1', `If-Modified-Since: ${lastModified}\r\n`),
+    ],
+    [
+      'If-Modified-Since older',
+      req('GET /a.txt HTTP/1.1', 'If-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n'),
+    ],
+    ['If-Match other', req('GET /a.txt HTTP/1.1', 'If-Match: "nope"\r\n')],
+    ['If-Match same', req('GET /a.txt HTTP/1.1', 'If-Match: ETAG\r\n')],
+    [
+      'If-Unmodified-Since older',
+      req('GET /a.txt HTTP/1.1', 'If-Unmodified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n'),
+    ],
+    ['If-Range same', req('GET /a.txt HTTP/1.1', 'Range: bytes=0-1\r\nIf-Range: ETAG\r\n')],
+    ['If-Range other', req('GET /a.txt HTTP/1.1', 'Range: bytes=0-1\r\nIf-Range: "nope"\r\n')],
+    ['gzip_static', req('GET /app.js HTTP/1.1', 'Accept-Encoding: gzip\r\n')],
+    ['gzip_static not accepted', req('GET /app.js HTTP/1.1')],
+    ['no Host on HTTP/1.1', 'GET /a.txt HTTP/1.1\r\nConnection: close\r\n\r\n'],
+    ['two Hosts', req('GET /a.txt HTTP/1.1', 'Host: other\r\n')],
+    ['HTTP/1.0 without Host', 'GET /a.txt HTTP/1.0\r\n\r\n'],
+    ['HTTP/2.0 request line', 'GET /a.txt HTTP/2.0\r\nHost: localhost\r\n\r\n'],
+    ['request line over 8 KiB', req(`GET /${'x'.repeat(9000)} HTTP/1.1`)],
+    [
+      'Content-Length with Transfer-Encoding',
+      req('POST /a.txt HTTP/1.1', 'Content-Length: 3\r\nTransfer-Encoding: chunked\r\n'),
+    ],
+    [
+      'two Content-Lengths',
+      req('POST /a.txt HTTP/1.1', 'Content-Length: 1\r\nContent-Length: 2\r\n'),
+    ],
+    ['bad Content-Length', req('POST /a.txt HTTP/1.1', 'Content-Length: abc\r\n')],
+    ['space before colon', req('GET /a.txt HTTP/1.1', 'X-A : b\r\n')],
+    ['bad method characters', req('G@T /a.txt HTTP/1.1')],
+  ];
+}
+
+function summary(response: RawResponse | undefined, etag: string): Record<string, unknown> {
+  if (!response) return { status: 'no response' };
+  const picked: Record<string, unknown> = { status: response.status };
+  const ok = response.status < 300 || response.status === 304 || response.status === 416;
+  if (ok || response.status === 301 || response.status === 405) {
+    for (const name of fields) {
+      let value = response.headers[name];
+      if (value !== undefined && name === 'etag') value = value === etag ? 'ETAG' : value;
+      if (name === 'content-length' && response.status >= 300 && response.status !== 304) continue;
+      picked[name] = value;
+    }
+    if (response.status === 200 && !response.headers['content-encoding']) {
+      picked['accept-ranges'] = response.headers['accept-ranges'];
+    }
+    const type = response.headers['content-type']?.split(';')[0];
+    if (!type?.endsWith('javascript')) picked['content-type'] = type;
+    if (response.status === 200 || response.status === 206)
+      picked.body = response.body.toString('latin1');
+  }
+  return picked;
+}
+
+t.test('strata-httpd answers as nginx does', async (t) => {
+  const nginx = requireTool(t as CommonTestLike, 'nginx');
+  if (!nginx) return;
+  const js = 'console.log("hi");\n'.repeat(20);
+  const root = makeRoot(t, {
+    'a.txt': 'hello world, this is a.txt\n',
+    'sub/index.html': '<p>sub</p>\n',
+    'empty/.keep': '',
+    'index.html': '<p>root</p>\n',
+    'app.js': js,
+    'app.js.gz': gzipSync(js),
+  });
+  const when = new Date('2024-01-02T03:04:05Z');
+  for (const name of ['a.txt', 'sub/index.html', 'index.html', 'app.js', 'app.js.gz']) {
+    utimesSync(join(root, name), when, when);
+  }
+  const port = await freePort();
+  const reference = await startNginx({
+    nginx,
+    root,
+    port,
+    dir: tempDir(t as CommonTestLike, 'nginx-'),
+    gzipStatic: true,
+  });
+  t.teardown(() => reference.stop());
+  const ours = await startHttpd(t, root);
+
+  const etagOf = async (target: number) =>
+    (
+      await exchange(
+        target,
+        'HEAD /a.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+        { methods: ['HEAD'] },
+      )
+    ).responses[0]!.headers.etag!;
+  const nginxEtag = await etagOf(port);
+  t.equal(await etagOf(ours.port), nginxEtag, 'the same ETag for the same file');
+
+  for (const [name, raw] of requests()) {
+    const method = raw.slice(0, raw.indexOf(' '));
+    const send = async (target: number, etag: string) =>
+      (await exchange(target, raw.replaceAll('ETAG', etag), { methods: [method], timeoutMs: 3000 }))
+        .responses[0];
+    const theirs = summary(await send(port, nginxEtag), nginxEtag);
+    const mine = summary(await send(ours.port, nginxEtag), nginxEtag);
+    t.same(mine, theirs, name);
+  }
+
+  // The documented differences really are differences (if nginx changes, the list must too).
+  for (const [line, reason] of DIFFERENCES) {
+    const raw = `${line} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
+    const a = (await exchange(port, raw)).responses[0]?.status;
+    const b = (await exchange(ours.port, raw)).responses[0]?.status;
+    t.not(a, b, `${line}: ${reason} (${a} vs ${b})`);
+  }
+});
