@@ -36,17 +36,20 @@ export function defineCommand(definition: CommandDefinition): CommandSpec {
   return { ...rest, firstKey, lastKey, step, categories };
 }
 
-/** ACL categories implied by flags, as Redis's setImplicitACLCategories does. */
+/** ACL categories in Redis's order: read/write, admin, the group's, fast/slow, blocking... */
 export function categoriesOf(spec: CommandSpec): string[] {
   const flags = new Set<CommandFlag>(spec.flags);
   const out: string[] = [];
-  if (flags.has('write')) out.push('@write');
-  if (flags.has('readonly') && !spec.categories.includes('@scripting')) out.push('@read');
-  if (flags.has('admin')) out.push('@admin', '@dangerous');
-  if (flags.has('pubsub')) out.push('@pubsub');
-  if (flags.has('fast')) out.push('@fast');
-  if (flags.has('blocking')) out.push('@blocking');
-  if (!flags.has('fast')) out.push('@slow');
-  for (const category of spec.categories) if (!out.includes(category)) out.push(category);
+  const add = (category: string) => {
+    if (!out.includes(category)) out.push(category);
+  };
+  if (flags.has('write')) add('@write');
+  if (flags.has('readonly') && !spec.categories.includes('@scripting')) add('@read');
+  if (flags.has('admin')) add('@admin');
+  for (const category of spec.categories) if (category !== '@dangerous') add(category);
+  if (flags.has('pubsub')) add('@pubsub');
+  add(flags.has('fast') ? '@fast' : '@slow');
+  if (flags.has('blocking')) add('@blocking');
+  if (flags.has('admin') || spec.categories.includes('@dangerous')) add('@dangerous');
   return out;
 }

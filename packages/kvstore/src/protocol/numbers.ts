@@ -69,58 +69,90 @@ function stripZeros(text: string): string {
 }
 
 /**
- * Adds two decimal strings exactly and prints the sum as Redis's INCRBYFLOAT does (long double,
- * "%.17Lf", trailing zeros trimmed). Exact decimal arithmetic reproduces Redis's output for
- * everything its 64-bit long double mantissa represents.
+ * INCRBYFLOAT's arithmetic: Redis parses both operands with strtold, adds them as x87 80-bit
+ * long doubles (64-bit significand) and prints "%.17Lf" with trailing zeros trimmed. The
+ * operands and the sum are rounded to 64 significant bits exactly as the hardware does, so the
+ * text matches Redis digit for digit (e.g. 5.6 + 1e3 = 1005.59999999999999998).
  */
-export function addDecimalStrings(a: number, b: number, textA: string, textB: string): string {
-  const x = toDecimal(textA) ?? toDecimal(formatDouble(a));
-  const y = toDecimal(textB) ?? toDecimal(formatDouble(b));
-  if (!x || !y) return formatLongDouble(a + b);
-  const scale = Math.max(x.scale, y.scale);
-  const sum = x.digits * 10n ** BigInt(scale - x.scale) + y.digits * 10n ** BigInt(scale - y.scale);
-  return decimalToText(sum, scale);
+export function longDoubleAdd(textA: string, textB: string): string | undefined {
+  const a = toLongDouble(textA);
+  const b = toLongDouble(textB);
+  if (!a || !b) return undefined;
+  const exp = Math.min(a.exp, b.exp);
+  const sum = roundSignificand({
+    num: (a.m << BigInt(a.exp - exp)) + (b.m << BigInt(b.exp - exp)),
+    den: 1n,
+    exp,
+  });
+  return formatLongDoubleFixed(sum);
 }
 
-interface Decimal {
-  digits: bigint;
-  /** Value = digits / 10^scale. */
-  scale: number;
+/** A long double: m * 2^exp with |m| < 2^64. */
+interface LongDouble {
+  m: bigint;
+  exp: number;
 }
 
-function toDecimal(text: string): Decimal | undefined {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
-  const fraction = m[3] ?? '';
-  let digits = BigInt((m[2] || '0') + fraction);
-  let scale = fraction.length - Number(m[4] ?? 0);
-  if (Math.abs(scale) > 400) return undefined;
-  if (scale < 0) {
-    digits *= 10n ** BigInt(-scale);
-    scale = 0;
+/** (num / den) * 2^exp rounded to a 64-bit significand, ties to even. */
+function roundSignificand(x: { num: bigint; den: bigint; exp: number }): LongDouble {
+  let { num, den, exp } = x;
+  if (num === 0n) return { m: 0n, exp: 0 };
+  const negative = num < 0n;
+  if (negative) num = -num;
+  // Scale so that 2^63 <= num/den < 2^64.
+  const bits = num.toString(2).length - den.toString(2).length;
+  const shift = 63 - bits;
+  if (shift > 0) num <<= BigInt(shift);
+  else den <<= BigInt(-shift);
+  exp -= shift;
+  while (num / den >= 1n << 64n) {
+    den <<= 1n;
+    exp++;
   }
-  return { digits: m[1] === '-' ? -digits : digits, scale };
+  while (num / den < 1n << 63n) {
+    num <<= 1n;
+    exp--;
+  }
+  let m = num / den;
+  const remainder = num - m * den;
+  if (remainder * 2n > den || (remainder * 2n === den && (m & 1n) === 1n)) m++;
+  if (m === 1n << 64n) {
+    m >>= 1n;
+    exp++;
+  }
+  return { m: negative ? -m : m, exp };
 }
 
-/** Rounds to 17 decimals (half away from zero) and trims trailing zeros. */
-function decimalToText(digits: bigint, scale: number): string {
-  if (scale > 17) {
-    const drop = 10n ** BigInt(scale - 17);
-    const negative = digits < 0n;
-    let abs = negative ? -digits : digits;
-    abs = (abs + drop / 2n) / drop;
-    digits = negative ? -abs : abs;
-    scale = 17;
+function toLongDouble(text: string): LongDouble | undefined {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match || (match[2] === '' && (match[3] ?? '') === '')) return undefined;
+  const fraction = match[3] ?? '';
+  const power = Number(match[4] ?? 0) - fraction.length;
+  if (Math.abs(power) > 5000) return undefined;
+  let num = BigInt((match[2] || '0') + fraction);
+  let den = 1n;
+  if (power >= 0) num *= 10n ** BigInt(power);
+  else den = 10n ** BigInt(-power);
+  if (match[1] === '-') num = -num;
+  return roundSignificand({ num, den, exp: 0 });
+}
+
+/** printf("%.17Lf") of a long double, trailing zeros (and a bare point) removed, "-0" as "0". */
+function formatLongDoubleFixed(x: LongDouble): string {
+  const negative = x.m < 0n;
+  const m = negative ? -x.m : x.m;
+  const scale = 10n ** 17n;
+  let scaled: bigint;
+  if (x.exp >= 0) scaled = (m << BigInt(x.exp)) * scale;
+  else {
+    const den = 1n << BigInt(-x.exp);
+    const num = m * scale;
+    scaled = num / den;
+    const remainder = num - scaled * den;
+    if (remainder * 2n > den || (remainder * 2n === den && (scaled & 1n) === 1n)) scaled++;
   }
-  const negative = digits < 0n;
-  let text = (negative ? -digits : digits).toString().padStart(scale + 1, '0');
-  if (scale > 0) text = `${text.slice(0, text.length - scale)}.${text.slice(text.length - scale)}`;
+  const digits = scaled.toString().padStart(18, '0');
+  let text = `${digits.slice(0, -17)}.${digits.slice(-17)}`;
   text = stripZeros(text);
   return negative && text !== '0' ? `-${text}` : text;
-}
-
-/** "%.17Lf" with trailing zeros trimmed, from a double. */
-export function formatLongDouble(d: number): string {
-  if (Math.abs(d) >= 1e21) return BigInt(Math.trunc(d)).toString();
-  return stripZeros(d.toFixed(17));
 }

@@ -216,7 +216,7 @@ export const CONFIG_PARAMS: readonly ParamSpec[] = [
   bool('appendonly', false),
   str('appendfilename', 'appendonly.aof', { immutable: true }),
   str('appenddirname', 'appendonlydir', { immutable: true }),
-  choice('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  choice('appendfsync', 'everysec', ['everysec', 'always', 'no']),
   bool('no-appendfsync-on-rewrite', false),
   int('auto-aof-rewrite-percentage', 100, 0, INT_MAX),
   size('auto-aof-rewrite-min-size', 64 * 1024 * 1024),

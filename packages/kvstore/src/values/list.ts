@@ -85,8 +85,9 @@ export class ListValue implements StoredValue {
     return 64 + this.items.length * 8 + this.bytes;
   }
 
+  /** Redis 7.0 stores every list as a quicklist (listpack lists arrived in 7.2). */
   encoding(): string {
-    return this.count <= 128 && this.bytes <= 8192 ? 'listpack' : 'quicklist';
+    return 'quicklist';
   }
 
   toCommands(key: string): string[][] {

@@ -132,7 +132,7 @@ const info = sub({
   summary: 'Returns information about the current client connection.',
   since: '6.2.0',
   handler(ctx) {
-    const { server, client } = internals(ctx);
+    const { client } = internals(ctx);
     ctx.reply.verbatim(`${clientInfoLine(client)}\n`);
   },
 });

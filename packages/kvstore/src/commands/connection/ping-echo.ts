@@ -1,3 +1,4 @@
+import { CommandError, Errors } from '../../command-error.js';
 import { internals } from '../../server/context.js';
 import { defineCommand } from '../define.js';
 
@@ -10,6 +11,7 @@ export const ping = defineCommand({
   since: '1.0.0',
   handler(ctx) {
     const { argv, reply } = ctx;
+    if (argv.length > 2) throw new CommandError(Errors.wrongArity('ping'));
     // A RESP2 client in subscribed mode gets PING as a pub/sub-style array.
     if (internals(ctx).client.inSubscribedMode) {
       reply.arrayHeader(2);

@@ -1,10 +1,5 @@
 import { CommandError } from '../../command-error.js';
-import {
-  addDecimalStrings,
-  inInt64Range,
-  parseDouble,
-  parseInt64,
-} from '../../protocol/numbers.js';
+import { longDoubleAdd, inInt64Range, parseDouble, parseInt64 } from '../../protocol/numbers.js';
 import { parseBigInteger, parseFloatArg } from '../args.js';
 import { defineCommand } from '../define.js';
 import { hashForWrite } from './hash-value.js';
@@ -64,7 +59,7 @@ export const hincrbyfloat = defineCommand({
       cleanup();
       throw new CommandError('ERR increment would produce NaN or Infinity');
     }
-    const text = addDecimalStrings(value, increment, currentText, incrementText);
+    const text = longDoubleAdd(currentText, incrementText) ?? String(value + increment);
     hash.set(field, text);
     ctx.signalModifiedKey(key);
     ctx.notify('hash', 'hincrbyfloat', key);

@@ -38,7 +38,7 @@ const numsub = sub({
   handler(ctx) {
     const { pubsub } = internals(ctx).server;
     const names = ctx.argv.slice(2);
-    ctx.reply.mapHeader(names.length);
+    ctx.reply.arrayHeader(names.length * 2);
     for (const name of names) {
       ctx.reply.bulk(name);
       ctx.reply.integer(pubsub.channels.get(name)?.size ?? 0);
@@ -73,7 +73,7 @@ const shardnumsub = sub({
   since: '7.0.0',
   handler(ctx) {
     const names = ctx.argv.slice(2);
-    ctx.reply.mapHeader(names.length);
+    ctx.reply.arrayHeader(names.length * 2);
     for (const name of names) {
       ctx.reply.bulk(name);
       ctx.reply.integer(0);

@@ -17,14 +17,10 @@ function compute(
   operation: Operation,
   limit = 0,
 ): string[] {
-  const sets: Array<SetValue | undefined> = [];
-  for (const key of keys) {
-    const set = readSet(ctx, key);
-    // The intersection with a missing key is empty: Redis stops looking at further keys.
-    if (!set && operation === 'inter') return [];
-    sets.push(set);
-  }
+  // Every key is type-checked (WRONGTYPE) before a missing one makes an intersection empty.
+  const sets = keys.map((key) => readSet(ctx, key));
   if (operation === 'inter') {
+    if (sets.some((set) => set === undefined)) return [];
     const ordered = (sets as SetValue[]).slice().sort((a, b) => a.size - b.size);
     const [smallest, ...others] = ordered;
     const out: string[] = [];

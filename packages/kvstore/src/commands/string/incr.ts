@@ -1,10 +1,5 @@
 import { CommandError, Errors } from '../../command-error.js';
-import {
-  addDecimalStrings,
-  inInt64Range,
-  parseDouble,
-  parseInt64,
-} from '../../protocol/numbers.js';
+import { longDoubleAdd, inInt64Range, parseDouble, parseInt64 } from '../../protocol/numbers.js';
 import { parseBigInteger, parseFloatArg } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
@@ -102,7 +97,7 @@ export const incrbyfloat = defineCommand({
     const sum = value + increment;
     if (!Number.isFinite(sum))
       throw new CommandError('ERR increment would produce NaN or Infinity');
-    const text = addDecimalStrings(value, increment, currentText, ctx.argv[2]!);
+    const text = longDoubleAdd(currentText, ctx.argv[2]!) ?? String(sum);
     if (current === undefined) ctx.db.add(key, 'string', text);
     else ctx.db.peek(key)!.value = text;
     ctx.signalModifiedKey(key);
