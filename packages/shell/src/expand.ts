@@ -316,8 +316,11 @@ export class Expander {
       // ${!a[@]}: the indices of an array
       const v = this.sh.vars.entry(p.name);
       const keys: string[] = [];
-      if (v?.array) v.array.forEach((x, i) => x !== undefined && keys.push(String(i)));
-      else if (v?.value !== undefined) keys.push('0');
+      if (v?.array) {
+        v.array.forEach((x, i) => {
+          if (x !== undefined) keys.push(String(i));
+        });
+      } else if (v?.value !== undefined) keys.push('0');
       this.emitList(keys, fb, quoted, this.isStarList(p));
       return;
     }

@@ -3,6 +3,7 @@
  * bash --posix and dash. Where the two references agree (stdout and exit status), strata-sh
  * must produce the same.
  */
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are shell code
 import { requireTool } from '@strata/common/testing';
 import t from 'tap';
 import { binBuilt, binPath, run } from './helpers.js';
@@ -30,6 +31,7 @@ function quoteSingle(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Shell parameter expansions, written as plain strings on purpose. */
 function paramExpr(): string {
   const op = pick([
     '$v',
