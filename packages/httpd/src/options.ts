@@ -113,7 +113,7 @@ export const HTTPD_OPTIONS = {
   },
   cacheMaxFile: {
     type: 'size',
-    default: 256 * 1024,
+    default: 1024 * 1024,
     description: 'largest file kept in memory (larger ones are streamed)',
   },
   cacheValidity: {

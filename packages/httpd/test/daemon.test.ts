@@ -52,6 +52,23 @@ t.test('curl over TCP and over a UNIX socket', async (t) => {
   t.equal(await daemon.exited, 0);
 });
 
+t.test('Prometheus metrics with --metrics-port', async (t) => {
+  const root = makeRoot(t, { 'a.txt': 'hello\n' });
+  const daemon = await spawnHttpd(t, ['--root', root, '--workers', '0', '--metrics-port', '0']);
+  const line = await daemon.waitForLog(/serving Prometheus metrics/);
+  const metricsPort = (JSON.parse(line) as { port: number }).port;
+  await request(daemon.port, '/a.txt');
+  await request(daemon.port, '/missing');
+  const scrape = await request(metricsPort, '/metrics');
+  const text = scrape.body.toString();
+  t.match(text, /^httpd_requests_total 2$/m);
+  t.match(text, /^httpd_responses_total\{status="2xx"\} 1$/m);
+  t.match(text, /^httpd_responses_total\{status="4xx"\} 1$/m);
+  t.match(text, /^httpd_sent_bytes_total \d+$/m);
+  daemon.child.kill('SIGTERM');
+  t.equal(await daemon.exited, 0);
+});
+
 t.test('access log: combined and JSON', async (t) => {
   const root = makeRoot(t, { 'a.txt': 'hello\n' });
   const logDir = tempDir(t as CommonTestLike, 'httpd-log-');
