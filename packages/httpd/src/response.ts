@@ -57,7 +57,7 @@ export class HttpResponse {
 
   /** Body bytes; nothing for HEAD. */
   write(data: Buffer | string): void {
-    if (this.headOnly || this.status === 304) return;
+    if (this.headOnly || this.status === 304 || this.status === 204) return;
     this.bytesSent += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     this.conn.write(data);
   }
@@ -83,7 +83,8 @@ export class HttpResponse {
   send(status: number, fields: string | ResponseHeaders, body?: Buffer | string): void {
     const length =
       body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    this.writeHead(status, fields, status === 304 ? -1 : length);
+    // 204 and 304 carry no body and no Content-Length (RFC 9110 §8.6).
+    this.writeHead(status, fields, status === 304 || status === 204 ? -1 : length);
     if (body !== undefined) this.write(body);
     this.end();
   }
