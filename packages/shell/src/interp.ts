@@ -4,7 +4,7 @@
  * state (`clone()`), so they cannot change the parent, as in a forked shell.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, openSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -33,11 +33,13 @@ import {
   Fd,
   FdTable,
   OsFd,
+  PipeReadFd,
   ReadStreamFd,
   type SpawnStdio,
   WriteStreamFd,
 } from './io.js';
 import { JobTable } from './jobs.js';
+import { osPipe } from './os-pipe.js';
 import { ParseError, Parser } from './parser.js';
 import { quoteForTrace } from './quote.js';
 import { ReadonlyError, VarStore } from './vars.js';
@@ -1158,23 +1160,27 @@ export class Interp {
     const max = this.io.maxFd();
     const stdio: SpawnStdio[] = [];
     const connects: { index: number; fd: Fd }[] = [];
-    const directInputs: ReadStreamFd[] = [];
-    const directOutputs: PipeOutFd[] = [];
-    const seen = new Set<Fd>();
+    // the same Fd in two slots (2>&1) shares one OS descriptor when it has one
+    const seen = new Map<Fd, SpawnStdio>();
     for (let i = 0; i <= max; i++) {
       const fd = this.io.get(i);
       if (!fd) {
         stdio.push('ignore');
         continue;
       }
-      if (seen.has(fd) && fd instanceof PipeOutFd) fd.direct = false;
-      seen.add(fd);
+      const earlier = seen.get(fd);
+      if (earlier !== undefined && earlier !== 'pipe') {
+        stdio.push(earlier);
+        continue;
+      }
       const s = fd.spawnStdio(i > 0);
+      seen.set(fd, s);
       if (s === 'pipe') connects.push({ index: i, fd });
-      else if (fd instanceof ReadStreamFd && typeof s === 'object') directInputs.push(fd);
       stdio.push(s);
-      if (fd instanceof PipeOutFd) directOutputs.push(fd);
     }
+    const afterSpawn = () => {
+      for (const fd of seen.keys()) fd.afterSpawn();
+    };
     return new Promise((resolve) => {
       let child: ReturnType<typeof spawn>;
       try {
@@ -1185,9 +1191,11 @@ export class Interp {
           stdio: stdio as never,
         });
       } catch (e) {
+        afterSpawn();
         resolve((e as NodeJS.ErrnoException).code ?? String(e));
         return;
       }
+      afterSpawn();
       let failed = false;
       child.once('error', (e: NodeJS.ErrnoException) => {
         failed = true;
@@ -1199,7 +1207,6 @@ export class Interp {
         this.onSpawnPid(child.pid);
         this.onSpawnPid = undefined;
       }
-      for (const d of directInputs) d.handedOver();
       const moving: Promise<void>[] = [];
       for (const { index, fd } of connects) {
         const stream = child.stdio[index] as Readable | Writable | null;
@@ -1485,8 +1492,25 @@ export class PipeOutFd extends Fd {
   readByte(): Promise<number | null> {
     return Promise.resolve(null);
   }
+  private childWriteEnd: number | undefined;
+
   spawnStdio(): SpawnStdio {
+    if (this.direct && !this.resolved) {
+      const pipe = osPipe();
+      if (pipe) {
+        this.resolved = true;
+        this.childWriteEnd = pipe[1];
+        this.resolveLink(new PipeReadFd(pipe[0]));
+        return pipe[1];
+      }
+    }
     return 'pipe';
+  }
+  override afterSpawn(): void {
+    if (this.childWriteEnd !== undefined) {
+      closeSync(this.childWriteEnd);
+      this.childWriteEnd = undefined;
+    }
   }
   override connect(stream: Readable | Writable): Promise<void> {
     if (this.direct && !this.resolved) {

@@ -5,7 +5,7 @@
  * objects; external commands receive them in spawn's `stdio` (OS fds and child pipes are
  * handed over directly, so bytes between two external programs never pass through JS).
  */
-import { closeSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, read as readAsync, readSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 
@@ -41,6 +41,8 @@ export abstract class Fd {
   connect(_stream: Readable | Writable): Promise<void> {
     return Promise.resolve();
   }
+  /** Called once after a spawn that used this fd (even if the spawn failed). */
+  afterSpawn(): void {}
   isTTY(): boolean {
     return false;
   }
@@ -343,17 +345,19 @@ export class ReadStreamFd extends Fd {
   }
   spawnStdio(): SpawnStdio {
     if (this.handed) return 'ignore';
-    return !this.started &&
+    this.passedDirectly =
+      !this.started &&
       this.pending.length === 0 &&
       this.stream.readableLength === 0 &&
-      hasOsHandle(this.stream)
-      ? this.stream
-      : 'pipe';
+      hasOsHandle(this.stream);
+    return this.passedDirectly ? this.stream : 'pipe';
   }
 
   private handed = false;
+  private passedDirectly = false;
   /** A child now owns the pipe: drop our copy so EOF and SIGPIPE work between children. */
-  handedOver(): void {
+  override afterSpawn(): void {
+    if (!this.passedDirectly) return;
     this.handed = true;
     this.ended = true;
     this.stream.destroy();
@@ -377,6 +381,80 @@ export class ReadStreamFd extends Fd {
   }
   override close(): void {
     this.stream.destroy();
+  }
+}
+
+/** The read end of an OS pipe (see os-pipe.ts) whose writer is a child process. */
+export class PipeReadFd extends Fd {
+  readonly kind = 'piperead';
+  private pending: Buffer | undefined;
+  private closed = false;
+  private eof = false;
+  private usedDirectly = false;
+  constructor(private readonly fd: number) {
+    super();
+  }
+  read(): Promise<Buffer | null> {
+    if (this.pending && this.pending.length > 0) {
+      const b = this.pending;
+      this.pending = undefined;
+      return Promise.resolve(b);
+    }
+    if (this.closed || this.eof) return Promise.resolve(null);
+    const buf = Buffer.allocUnsafe(65536);
+    return new Promise((resolve) => {
+      readAsync(this.fd, buf, 0, buf.length, null, (err, n) => {
+        if (err || n === 0) {
+          this.eof = true;
+          resolve(null);
+        } else resolve(buf.subarray(0, n));
+      });
+    });
+  }
+  async readByte(): Promise<number | null> {
+    if (!this.pending || this.pending.length === 0) {
+      const chunk = await this.read();
+      if (chunk === null) return null;
+      this.pending = chunk;
+    }
+    const b = this.pending[0];
+    this.pending = this.pending.subarray(1);
+    return b;
+  }
+  write(): void {
+    throw Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' });
+  }
+  spawnStdio(): SpawnStdio {
+    if (this.closed) return 'ignore';
+    this.usedDirectly = !this.pending || this.pending.length === 0;
+    return this.usedDirectly ? this.fd : 'pipe';
+  }
+  override connect(stream: Readable | Writable): Promise<void> {
+    const w = stream as Writable;
+    w.on('error', () => this.close());
+    void (async () => {
+      for (;;) {
+        const chunk = await this.read();
+        if (chunk === null) break;
+        if (!w.write(chunk)) await new Promise((r) => w.once('drain', r));
+        if (w.destroyed) break;
+      }
+      w.end();
+    })();
+    return Promise.resolve();
+  }
+  override afterSpawn(): void {
+    // the child owns the read end now; ours would keep the writer from seeing SIGPIPE
+    if (this.usedDirectly) this.close();
+  }
+  override close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
   }
 }
 
