@@ -5,15 +5,10 @@ import { startStrata } from './fixtures/diff-client.js';
 
 /** node-redis 6 and ioredis 6, at their defaults (HELLO 3) and forced to RESP2. */
 
-async function withServer(t: Tap.Test): Promise<number> {
+async function withServer(t: { teardown(fn: () => unknown): void }): Promise<number> {
   const server = await startStrata();
   t.teardown(server.stop);
   return server.port;
-}
-
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 }
 
 for (const resp of [undefined, 2, 3] as const) {
