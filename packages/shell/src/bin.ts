@@ -93,8 +93,7 @@ async function main(): Promise<void> {
     p.interactive ?? (p.command === undefined && p.script === undefined && isatty(0) && isatty(2));
   if (interactive && p.command === undefined && p.script === undefined) {
     // The REPL (line editor) is loaded only for interactive sessions: start-up stays lean.
-    const replModule = './interactive.js';
-    const repl = await import(replModule);
+    const repl = await import('./interactive.js');
     const status = await repl.runInteractive({
       argv0: p.argv0,
       args: p.args,
