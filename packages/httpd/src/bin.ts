@@ -48,12 +48,24 @@ async function serve(): Promise<void> {
       await exporters.close();
     };
   }
-  installSignalHandlers({
-    logger,
-    shutdown: async () => {
+  // One drain, whoever asks first: a signal, or the primary (which may forward the same
+  // SIGINT the terminal already sent this worker, so a signal would count as a second one).
+  let draining: Promise<void> | undefined;
+  const shutdown = () => {
+    draining ??= (async () => {
       await httpd.close();
       await closeExporters();
-    },
+    })();
+    return draining;
+  };
+  if (worker) {
+    process.on('message', (message: { type?: string }) => {
+      if (message?.type === 'shutdown') void shutdown().then(() => process.exit(0));
+    });
+  }
+  installSignalHandlers({
+    logger,
+    shutdown,
     reload: () => {
       const next = rereadConfig(argv);
       if (typeof next === 'string') {

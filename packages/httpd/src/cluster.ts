@@ -63,7 +63,7 @@ export async function runPrimary(
     prefix: 'httpd',
     logger,
   });
-  logger.info({ workers: config.workers, pid: process.pid }, 'strata-httpd primary started');
+  logger.info({ workers: config.workers }, 'strata-httpd primary started');
 
   installSignalHandlers({
     logger,
@@ -73,7 +73,7 @@ export async function runPrimary(
       const exited = workers.map(
         (w) => new Promise<void>((resolve) => w.once('exit', () => resolve())),
       );
-      for (const worker of workers) worker.process.kill('SIGTERM');
+      for (const worker of workers) worker.send({ type: 'shutdown' });
       const deadline = setTimeout(() => {
         for (const worker of workers) worker.process.kill('SIGKILL');
       }, config.shutdownGrace + 2000);

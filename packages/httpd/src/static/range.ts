@@ -6,7 +6,8 @@ export interface ByteRange {
 
 /**
  * A Range header against a representation of `size` bytes (RFC 9110 §14.1.2):
- * - 'ignore': not a bytes range set we understand, or too many ranges: send the whole file;
+ * - 'ignore': not a bytes range set we understand, too many ranges, or ranges adding up to
+ *   more than the file: send the whole file;
  * - 'unsatisfiable': no range overlaps the file (416);
  * - otherwise the satisfiable ranges, in request order.
  */
@@ -37,5 +38,9 @@ export function parseRange(
     if (last !== '' && Number(last) < start) return 'ignore';
     if (start < size) ranges.push({ start, end });
   }
-  return ranges.length === 0 ? 'unsatisfiable' : ranges;
+  if (ranges.length === 0) return 'unsatisfiable';
+  // Overlapping ranges that add up to more than the file are an amplification attack (the
+  // "Apache killer"); like nginx, send the file once instead (RFC 9110 §14.2 allows it).
+  const total = ranges.reduce((sum, r) => sum + r.end - r.start + 1, 0);
+  return ranges.length > 1 && total > size ? 'ignore' : ranges;
 }
