@@ -161,10 +161,13 @@ export interface LineDecoderOptions {
   maxLineLength: number;
 }
 
-/** Splits input on LF; a CR before the LF is dropped. Lines are returned without terminators. */
+/**
+ * Splits input on LF; a CR before the LF is dropped. Lines are returned without terminators, as
+ * views of the input chunk; only a line spanning reads is copied (once). Each byte is searched
+ * once: the queue only ever holds the unfinished tail of a line.
+ */
 export class LineDecoder implements FrameDecoder<Buffer> {
   private readonly queue = new ByteQueue();
-  private scanned = 0;
   private readonly maxLineLength: number;
 
   constructor(options: LineDecoderOptions) {
@@ -176,26 +179,49 @@ export class LineDecoder implements FrameDecoder<Buffer> {
   }
 
   push(chunk: Buffer): Buffer[] {
-    this.queue.push(chunk);
     const lines: Buffer[] = [];
-    for (;;) {
-      // Only bytes not searched before are searched again.
-      const lf = this.queue.indexOf(0x0a, this.scanned);
+    let start = 0;
+    if (this.queue.length > 0) {
+      const lf = chunk.indexOf(0x0a);
       if (lf === -1) {
-        this.scanned = this.queue.length;
-        // The limit counts the line without its terminator; a lone trailing CR may still be one.
-        const carried = this.queue.byteAt(this.queue.length - 1) === 0x0d ? 1 : 0;
-        if (this.queue.length - carried > this.maxLineLength) {
-          throw new FrameTooLargeError(this.queue.length, this.maxLineLength);
-        }
+        this.queue.push(chunk);
+        this.checkUnfinished();
         return lines;
       }
-      const hasCr = lf > 0 && this.queue.byteAt(lf - 1) === 0x0d;
-      const length = hasCr ? lf - 1 : lf;
-      if (length > this.maxLineLength) throw new FrameTooLargeError(length, this.maxLineLength);
-      lines.push(this.queue.take(length));
-      this.queue.skip(lf + 1 - length);
-      this.scanned = 0;
+      this.queue.push(chunk.subarray(0, lf > 0 && chunk[lf - 1] === 0x0d ? lf - 1 : lf));
+      // A CR that arrived at the end of the previous read, just before this LF, is no content.
+      const crBefore = lf === 0 && this.queue.byteAt(this.queue.length - 1) === 0x0d;
+      lines.push(this.checked(this.queue.take(this.queue.length - (crBefore ? 1 : 0))));
+      this.queue.clear();
+      start = lf + 1;
+    }
+    for (;;) {
+      const lf = chunk.indexOf(0x0a, start);
+      if (lf === -1) break;
+      const end = lf > start && chunk[lf - 1] === 0x0d ? lf - 1 : lf;
+      lines.push(this.checked(chunk.subarray(start, end)));
+      start = lf + 1;
+    }
+    if (start < chunk.length) {
+      this.queue.push(start === 0 ? chunk : chunk.subarray(start));
+      this.checkUnfinished();
+    }
+    return lines;
+  }
+
+  private checked(line: Buffer): Buffer {
+    if (line.length > this.maxLineLength) {
+      throw new FrameTooLargeError(line.length, this.maxLineLength);
+    }
+    return line;
+  }
+
+  /** A line without its LF yet is refused as soon as it is too long to become a valid one. */
+  private checkUnfinished(): void {
+    // The limit counts the line without its terminator; a lone trailing CR may still be one.
+    const carried = this.queue.byteAt(this.queue.length - 1) === 0x0d ? 1 : 0;
+    if (this.queue.length - carried > this.maxLineLength) {
+      throw new FrameTooLargeError(this.queue.length, this.maxLineLength);
     }
   }
 }
