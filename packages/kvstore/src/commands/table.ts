@@ -7,6 +7,7 @@ import { listCommands } from './list/index.js';
 import { pubsubCommands } from './pubsub/index.js';
 import { serverCommands } from './server/index.js';
 import { setCommands } from './set/index.js';
+import { streamCommands } from './stream/index.js';
 import { stringCommands } from './string/index.js';
 import { transactionCommands } from './transactions/index.js';
 import type { CommandSpec } from './types.js';
@@ -29,6 +30,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
   zsetCommands,
   hllCommands,
   bitmapCommands,
+  streamCommands,
 ];
 
 /** Lookup by name, case-insensitive, with a fast path for names sent in the table's case. */

@@ -1,0 +1,210 @@
+import t from 'tap';
+import { type Reply, differences, redisServerPath, startPair } from './fixtures/diff-client.js';
+import { Random } from './fixtures/random.js';
+
+const TIME_KEYS = new Set(['idle', 'seen-time', 'radix-tree-nodes']);
+
+/** Masks what depends on the clock or on rax internals: idle times, timestamps, tree nodes. */
+function maskTimes(command: string[], reply: Reply): Reply {
+  const name = command[0].toUpperCase();
+  if (name !== 'XPENDING' && name !== 'XINFO') return reply;
+  const walk = (r: Reply): Reply => {
+    if (!('v' in r) || !Array.isArray(r.v)) {
+      return r.t === 'int' && Number(r.v) > 1e12 ? { t: 'int', v: 'TIME' } : r;
+    }
+    const items = r.v.map(walk);
+    for (let i = 0; i + 1 < items.length; i++) {
+      const k = items[i];
+      if (k.t === 'bulk' && TIME_KEYS.has(k.v)) items[i + 1] = { t: 'int', v: 'MASKED' };
+    }
+    // XPENDING rows: [id, consumer, idle, deliveries].
+    if (
+      name === 'XPENDING' &&
+      items.length === 4 &&
+      items[2].t === 'int' &&
+      items[1].t === 'bulk'
+    ) {
+      items[2] = { t: 'int', v: 'IDLE' };
+    }
+    return { ...r, v: items } as Reply;
+  };
+  return walk(reply);
+}
+
+const SCRIPT: string[][] = [
+  ['XADD', 's', '1-1', 'f', 'v'],
+  ['XADD', 's', '1-1', 'f', 'v'],
+  ['XADD', 's', '1-*', 'a', '1', 'b', '2'],
+  ['XADD', 's', '2', 'f', 'v2'],
+  ['XADD', 's', '0-*', 'x', 'y'],
+  ['XADD', 's', '0-0', 'x', 'y'],
+  ['XADD', 's', '5-3', 'f'],
+  ['XADD', 's', 'MAXLEN', '5-3', 'f', 'v'],
+  ['XADD', 's', 'abc', 'f', 'v'],
+  ['XADD', 's', '-', 'f', 'v'],
+  ['XADD', 's', '3-18446744073709551615', 'f', 'v'],
+  ['XADD', 's', '3-*', 'f', 'v'],
+  ['XADD', 's', '18446744073709551616-1', 'f', 'v'],
+  ['XADD', 's', '007-1', 'f', 'v'],
+  ['XADD', 'nos', 'NOMKSTREAM', '1-1', 'f', 'v'],
+  ['EXISTS', 'nos'],
+  ['XLEN', 's'],
+  ['XLEN', 'nokey'],
+  ['XRANGE', 's', '-', '+'],
+  ['XRANGE', 's', '-', '+', 'COUNT', '2'],
+  ['XRANGE', 's', '-', '+', 'COUNT', '0'],
+  ['XRANGE', 's', '-', '+', 'COUNT', '-1'],
+  ['XRANGE', 's', '(1-1', '(3'],
+  ['XRANGE', 's', '1', '1'],
+  ['XRANGE', 's', '(18446744073709551615-18446744073709551615', '+'],
+  ['XRANGE', 's', '-', '(0-0'],
+  ['XRANGE', 's', '-', '+', 'LIMIT', '1'],
+  ['XRANGE', 's', 'x', '+'],
+  ['XRANGE', 'nokey', '-', '+'],
+  ['XREVRANGE', 's', '+', '-'],
+  ['XREVRANGE', 's', '+', '-', 'COUNT', '1'],
+  ['XREVRANGE', 's', '(3', '1-2'],
+  ['XDEL', 's', '1-2', '9-9'],
+  ['XDEL', 's', 'bad'],
+  ['XDEL', 'nokey', '1-1'],
+  ['XINFO', 'STREAM', 's'],
+  ['XADD', 't', 'MAXLEN', '2', '1-1', 'a', 'b'],
+  ['XADD', 't', 'MAXLEN', '=', '2', '2-1', 'a', 'b'],
+  ['XADD', 't', 'MAXLEN', '2', '3-1', 'a', 'b'],
+  ['XRANGE', 't', '-', '+'],
+  ['XADD', 't', 'MINID', '3', '4-1', 'a', 'b'],
+  ['XADD', 't', 'MINID', '~', '4', 'LIMIT', '10', '5-1', 'a', 'b'],
+  ['XADD', 't', 'MAXLEN', '1', 'MINID', '1', '6-1', 'a', 'b'],
+  ['XADD', 't', 'MAXLEN', '-1', '6-1', 'a', 'b'],
+  ['XADD', 't', 'LIMIT', '5', '6-1', 'a', 'b'],
+  ['XADD', 't', 'MAXLEN', '1', 'LIMIT', '5', '6-1', 'a', 'b'],
+  ['XADD', 't', 'MAXLEN', '~', '1', 'LIMIT', '-5', '6-1', 'a', 'b'],
+  ['XADD', 't', 'MAXLEN', '1'],
+  ['XTRIM', 't', 'MAXLEN', '1'],
+  ['XTRIM', 't', 'MAXLEN', '1'],
+  ['XTRIM', 't'],
+  ['XTRIM', 't', 'FOO', '1'],
+  ['XTRIM', 't', 'LIMIT', '1'],
+  ['XTRIM', 'nokey', 'MAXLEN', '1'],
+  ['XTRIM', 't', 'MINID', 'bad'],
+  ['XINFO', 'STREAM', 't'],
+  ['XSETID', 't', '10-10'],
+  ['XSETID', 't', '1-1'],
+  ['XSETID', 't', '20-0', 'ENTRIESADDED', '100', 'MAXDELETEDID', '15-0'],
+  ['XSETID', 't', '20-0', 'ENTRIESADDED', '0'],
+  ['XSETID', 't', '20-0', 'MAXDELETEDID', '30-0'],
+  ['XSETID', 't', '20-0', 'ENTRIESADDED', '-1'],
+  ['XSETID', 'nokey', '1-1'],
+  ['XSETID', 't', '25-0', 'FOO'],
+  ['XINFO', 'STREAM', 't'],
+  ['XADD', 't', '30-*', 'late', 'entry'],
+  ['XADD', 't', '30-*', 'later', 'entry'],
+  ['XLEN', 't'],
+  ['XREAD', 'STREAMS', 's', '0'],
+  ['XREAD', 'COUNT', '1', 'STREAMS', 's', 't', '0', '0'],
+  ['XREAD', 'STREAMS', 's', '$'],
+  ['XREAD', 'STREAMS', 's', 'nokey', '2', '0'],
+  ['XREAD', 'STREAMS', 's'],
+  ['XREAD', 'STREAMS', 's', '>'],
+  ['XREAD', 'GROUP', 'g', 'c', 'STREAMS', 's', '0'],
+  ['XREAD', 'NOACK', 'STREAMS', 's', '0'],
+  ['XREAD', 'BLOCK', '10', 'STREAMS', 's', '$'],
+  ['XREAD', 'BLOCK', '-1', 'STREAMS', 's', '$'],
+  ['XREAD', 'COUNT', 'x', 'STREAMS', 's', '$'],
+  ['XREAD', 'FOO', 'STREAMS', 's', '$'],
+  ['XGROUP', 'CREATE', 's', 'g', '0'],
+  ['XGROUP', 'CREATE', 's', 'g', '0'],
+  ['XGROUP', 'CREATE', 'nokey', 'g', '0'],
+  ['XGROUP', 'CREATE', 'mk', 'g', '$', 'MKSTREAM'],
+  ['XGROUP', 'CREATE', 's', 'g2', '$', 'ENTRIESREAD', '3'],
+  ['XGROUP', 'CREATE', 's', 'g3', '1-1', 'ENTRIESREAD', '-2'],
+  ['XGROUP', 'CREATE', 's', 'g3', 'bad'],
+  ['XGROUP', 'CREATE', 's', 'g3', '0', 'FOO'],
+  ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+  ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+  ['XGROUP', 'CREATECONSUMER', 's', 'nogroup', 'alice'],
+  ['XGROUP', 'FOO', 's', 'g'],
+  ['XGROUP', 'CREATE', 's'],
+  ['XGROUP', 'HELP'],
+  ['XINFO', 'GROUPS', 's'],
+  ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>'],
+  ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+  ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+  ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+  ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '1-1'],
+  ['XREADGROUP', 'GROUP', 'g', 'carol', 'STREAMS', 's', '0'],
+  ['XREADGROUP', 'GROUP', 'nogroup', 'x', 'STREAMS', 's', '>'],
+  ['XREADGROUP', 'GROUP', 'g', 'x', 'STREAMS', 'nokey', '>'],
+  ['XREADGROUP', 'GROUP', 'g', 'x', 'STREAMS', 's', '$'],
+  ['XREADGROUP', 'STREAMS', 's', '>'],
+  ['XREADGROUP', 'GROUP', 'g2', 'dan', 'NOACK', 'STREAMS', 's', '>'],
+  ['XINFO', 'GROUPS', 's'],
+  ['XINFO', 'CONSUMERS', 's', 'g'],
+  ['XINFO', 'CONSUMERS', 's', 'nogroup'],
+  ['XINFO', 'CONSUMERS', 'nokey', 'g'],
+  ['XPENDING', 's', 'g'],
+  ['XPENDING', 's', 'g', '-', '+', '10'],
+  ['XPENDING', 's', 'g', '-', '+', '10', 'bob'],
+  ['XPENDING', 's', 'g', '-', '+', '10', 'nobody'],
+  ['XPENDING', 's', 'g', 'IDLE', '0', '-', '+', '1'],
+  ['XPENDING', 's', 'g', 'IDLE', '100000', '-', '+', '10'],
+  ['XPENDING', 's', 'g', '(1-1', '+', '10'],
+  ['XPENDING', 's', 'g', '-', '+'],
+  ['XPENDING', 's', 'g', '-', '+', 'x'],
+  ['XPENDING', 's', 'nogroup'],
+  ['XPENDING', 's', 'g2'],
+  ['XCLAIM', 's', 'g', 'carol', '0', '1-1', '2-0'],
+  ['XCLAIM', 's', 'g', 'carol', '0', '1-1', 'JUSTID'],
+  ['XCLAIM', 's', 'g', 'carol', '3600000', '3-0'],
+  ['XCLAIM', 's', 'g', 'carol', '0', '5-3', 'FORCE', 'RETRYCOUNT', '7'],
+  ['XCLAIM', 's', 'g', 'carol', '0', '9-9', 'FORCE'],
+  ['XCLAIM', 's', 'g', 'carol', '0', '1-1', 'BOGUS'],
+  ['XCLAIM', 's', 'g', 'carol', 'x', '1-1'],
+  ['XCLAIM', 's', 'g', 'carol', '0', '1-1', 'IDLE', 'x'],
+  ['XCLAIM', 's', 'nogroup', 'carol', '0', '1-1'],
+  ['XCLAIM', 's', 'g', 'dave', '0', '1-1', 'LASTID', '9-0', 'TIME', '1'],
+  ['XPENDING', 's', 'g', '-', '+', '10'],
+  ['XINFO', 'GROUPS', 's'],
+  ['XDEL', 's', '2-0'],
+  ['XAUTOCLAIM', 's', 'g', 'erin', '0', '0'],
+  ['XAUTOCLAIM', 's', 'g', 'erin', '0', '0', 'COUNT', '1'],
+  ['XAUTOCLAIM', 's', 'g', 'erin', '0', '(1-1', 'COUNT', '1', 'JUSTID'],
+  ['XAUTOCLAIM', 's', 'g', 'erin', '0', '0', 'COUNT', '0'],
+  ['XAUTOCLAIM', 's', 'g', 'erin', '0', '0', 'FOO'],
+  ['XAUTOCLAIM', 's', 'nogroup', 'erin', '0', '0'],
+  ['XPENDING', 's', 'g'],
+  ['XACK', 's', 'g', '1-1', '1-1', '3-0'],
+  ['XACK', 's', 'g', 'bad'],
+  ['XACK', 's', 'nogroup', '1-1'],
+  ['XACK', 'nokey', 'g', '1-1'],
+  ['XGROUP', 'DELCONSUMER', 's', 'g', 'erin'],
+  ['XGROUP', 'DELCONSUMER', 's', 'g', 'nobody'],
+  ['XGROUP', 'SETID', 's', 'g', '0'],
+  ['XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '2'],
+  ['XGROUP', 'SETID', 's', 'nogroup', '0'],
+  ['XINFO', 'GROUPS', 's'],
+  ['XGROUP', 'DESTROY', 's', 'g3'],
+  ['XGROUP', 'DESTROY', 's', 'g2'],
+  ['XINFO', 'STREAM', 's', 'FULL'],
+  ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', '1'],
+  ['XINFO', 'STREAM', 's', 'PARTIAL'],
+  ['XINFO', 'STREAM', 'nokey'],
+  ['XINFO', 'STREAM', 'mk'],
+  ['XINFO', 'FOO'],
+  ['SET', 'str', 'x'],
+  ['XADD', 'str', '*', 'f', 'v'],
+  ['XRANGE', 'str', '-', '+'],
+  ['XREAD', 'STREAMS', 'str', '0'],
+  ['XGROUP', 'CREATE', 'str', 'g', '0'],
+  ['XINFO', 'STREAM', 'str'],
+  ['XLEN', 'str'],
+];
+
+t.test('hand-written stream script, RESP2 and RESP3', async (t) => {
+  const redisPath = redisServerPath(t);
+  if (!redisPath) return;
+  for (const resp of [2, 3] as const) {
+    const pair = await startPair(t, redisPath, resp);
+    t.same(await differences(pair, SCRIPT, maskTimes), [], `RESP${resp}`);
+  }
+});
