@@ -57,7 +57,7 @@ export function parseNumber(text: string): bigint {
   m = /^([0-9]+)#([0-9a-zA-Z@_]+)$/.exec(text);
   if (m) {
     const base = Number(m[1]);
-    if (base < 2 || base > 64)
+    if (base < 2 || base > 64 || m[1].startsWith('0'))
       throw new ArithError(`invalid arithmetic base (error token is "${text}")`);
     let v = 0n;
     for (const ch of m[2]) {
@@ -73,7 +73,11 @@ export function parseNumber(text: string): bigint {
     }
     return wrap(v);
   }
-  if (/^0[0-7]+$/.test(text)) return wrap(BigInt(`0o${text.slice(1)}`));
+  if (/^0[0-9]+$/.test(text)) {
+    if (!/^0[0-7]+$/.test(text))
+      throw new ArithError(`value too great for base (error token is "${text}")`);
+    return wrap(BigInt(`0o${text.slice(1)}`));
+  }
   if (/^[0-9]+$/.test(text)) return wrap(BigInt(text));
   if (/^0[0-9]+$/.test(text) || /^[0-9]/.test(text))
     throw new ArithError(`value too great for base (error token is "${text}")`);

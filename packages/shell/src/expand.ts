@@ -23,7 +23,8 @@ export class ExpansionError extends Error {
   }
 }
 
-const escapeGlob = (s: string): string => s.replace(/[\\*?[\]]/g, '\\$&');
+/** Quoted text in a pattern: wildcards and bracket-expression syntax become literal. */
+const escapeGlob = (s: string): string => s.replace(/[\\*?[\]!^-]/g, '\\$&');
 
 interface Field {
   text: string;
@@ -151,7 +152,9 @@ export class Expander {
         await this.parts(v, fb, false);
         for (const f of fb.finish()) {
           if (!this.sh.opts.noglob && hasGlobChars(f.pattern)) {
-            const matches = expandPathname(f.pattern, this.sh.cwd);
+            const matches = expandPathname(f.pattern, this.sh.cwd, {
+              skipDots: this.sh.shopts.get('globskipdots') !== false,
+            });
             if (matches.length > 0) {
               out.push(...matches);
               continue;

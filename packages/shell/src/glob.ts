@@ -132,7 +132,11 @@ export function unescapePattern(p: string): string {
 }
 
 /** Pathname expansion of one pattern; returns [] when nothing matches. */
-export function expandPathname(pattern: string, cwd: string): string[] {
+export function expandPathname(
+  pattern: string,
+  cwd: string,
+  options: { skipDots: boolean } = { skipDots: true },
+): string[] {
   const absolute = pattern.startsWith('/');
   const segments = splitSegments(pattern);
   let results: string[] = [absolute ? '/' : ''];
@@ -155,6 +159,7 @@ export function expandPathname(pattern: string, cwd: string): string[] {
       } catch {
         continue;
       }
+      if (!options.skipDots) entries.push('.', '..');
       const re = new RegExp(`^${patternToRegexSource(seg, true)}$`, 'u');
       const dotOk = unescapePattern(seg).startsWith('.');
       const matched = entries

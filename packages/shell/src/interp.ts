@@ -143,6 +143,8 @@ export class Interp {
   lineno = 0;
   funcDepth = 0;
   loopDepth = 0;
+  /** Loops of the parent shell around this subshell. */
+  enclosingLoops = 0;
   /** >0 while running a condition (if/while test, left of && ||, after !): no errexit. */
   condDepth = 0;
   isSubshell = false;
@@ -256,7 +258,8 @@ export class Interp {
     c.hash = this.hash;
     c.shopts = new Map(this.shopts);
     c.isSubshell = true;
-    // break/continue do not cross a subshell boundary
+    // break/continue do not cross a subshell boundary: there they end the subshell (status 1)
+    c.enclosingLoops = this.loopDepth + this.enclosingLoops;
     c.loopDepth = 0;
     c.pendingSignals = [];
     c.exitTrapRan = false;

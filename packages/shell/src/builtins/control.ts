@@ -22,7 +22,11 @@ function loopControl(kind: 'break' | 'continue') {
   return (sh: Interp, argv: string[]): number => {
     const n = count(sh, kind, argv[1]);
     if (n === undefined) return 1;
-    if (sh.loopDepth === 0) return 0;
+    if (sh.loopDepth === 0) {
+      // in a subshell inside a loop, break/continue cannot reach the loop: end the subshell
+      if (sh.enclosingLoops > 0) throw new ExitSignal(1);
+      return 0;
+    }
     throw new LoopSignal(kind, Math.min(n, sh.loopDepth));
   };
 }
