@@ -22,6 +22,12 @@ export interface PromptContext {
   uid?: number;
   /** Whether colours may be shown (the terminal is a TTY). */
   colour: boolean;
+  /**
+   * The result will go through parameter and command expansion (bash's promptvars): escape
+   * `$`, backquote and backslash in what \w, \u, \h... insert, so a directory named `$(x)` is
+   * shown, not run.
+   */
+  quoteForExpansion?: boolean;
   now?: Date;
 }
 
@@ -64,6 +70,7 @@ function tildeDirectory(cwd: string, env: PromptContext['env']): string {
 export function expandPrompt(template: string, ctx: PromptContext): string {
   const now = ctx.now ?? new Date();
   const hours12 = now.getHours() % 12 || 12;
+  const data = (text: string) => (ctx.quoteForExpansion ? text.replace(/[$`\\]/g, '\\$&') : text);
   let out = '';
   for (let i = 0; i < template.length; i++) {
     const c = template[i];
@@ -94,10 +101,10 @@ export function expandPrompt(template: string, ctx: PromptContext): string {
         out += '\x1b';
         break;
       case 'h':
-        out += hostname().split('.')[0];
+        out += data(hostname().split('.')[0]);
         break;
       case 'H':
-        out += hostname();
+        out += data(hostname());
         break;
       case 'j':
         out += String(ctx.jobs ?? 0);
@@ -112,7 +119,7 @@ export function expandPrompt(template: string, ctx: PromptContext): string {
         out += '\r';
         break;
       case 's':
-        out += ctx.shellName;
+        out += data(ctx.shellName);
         break;
       case 't':
         out += `${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`;
@@ -127,7 +134,7 @@ export function expandPrompt(template: string, ctx: PromptContext): string {
         out += `${two(now.getHours())}:${two(now.getMinutes())}`;
         break;
       case 'u':
-        out += userName(ctx.env);
+        out += data(userName(ctx.env));
         break;
       case 'v':
         out += ctx.version.split('.').slice(0, 2).join('.');
@@ -136,11 +143,11 @@ export function expandPrompt(template: string, ctx: PromptContext): string {
         out += ctx.version;
         break;
       case 'w':
-        out += tildeDirectory(ctx.cwd, ctx.env);
+        out += data(tildeDirectory(ctx.cwd, ctx.env));
         break;
       case 'W': {
         const dir = tildeDirectory(ctx.cwd, { HOME: ctx.env.HOME });
-        out += dir === '/' || dir === '~' ? dir : dir.slice(dir.lastIndexOf('/') + 1);
+        out += data(dir === '/' || dir === '~' ? dir : dir.slice(dir.lastIndexOf('/') + 1));
         break;
       }
       case '!':
@@ -153,7 +160,7 @@ export function expandPrompt(template: string, ctx: PromptContext): string {
         out += (ctx.uid ?? process.getuid?.() ?? 1) === 0 ? '#' : '$';
         break;
       case '\\':
-        out += '\\';
+        out += data('\\');
         break;
       case '[':
         out += IGNORE_START;

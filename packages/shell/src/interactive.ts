@@ -1,0 +1,218 @@
+/**
+ * The interactive shell: reads ~/.strata-shrc, then loops reading lines with the line editor
+ * (PS1, then PS2 while the command is incomplete), runs them, and keeps the history file.
+ * The terminal is in raw mode only while a line is being edited; commands run with the
+ * terminal cooked, so Ctrl+C reaches the foreground job as SIGINT while the shell (in the
+ * same process group) ignores it and reports $? = 130.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { setLongOption, setOptionLetter } from './builtins/set.js';
+import { createCompleter } from './editor/completion.js';
+import { type EditorInput, LineEditor } from './editor/editor.js';
+import { History } from './editor/history.js';
+import { expandPrompt } from './editor/prompt.js';
+import type { EditorOutput } from './editor/render.js';
+import { parseDqLike } from './parser.js';
+import { Shell } from './shell.js';
+
+const VERSION = '0.1.0';
+const DEFAULT_HISTSIZE = 500;
+
+export interface InteractiveInit {
+  argv0: string;
+  args: string[];
+  /** `set` option letters and long names from the command line (-e, -o pipefail...). */
+  letters?: [string, boolean][];
+  long?: [string, boolean][];
+  env?: Record<string, string | undefined>;
+}
+
+export interface ReplOptions {
+  /** Defaults: process.stdin, and process.stderr (bash draws its prompt on stderr too). */
+  input?: EditorInput & { isTTY?: boolean };
+  output?: EditorOutput & { isTTY?: boolean };
+  /** Skip ~/.strata-shrc (bash's --norc). */
+  noRc?: boolean;
+}
+
+/** Starts an interactive shell (the bin calls this when stdin is a terminal, or with -i). */
+export async function runInteractive(init: InteractiveInit, options: ReplOptions = {}) {
+  const shell = new Shell({ argv0: init.argv0, args: init.args, env: init.env, interactive: true });
+  for (const [letter, on] of init.letters ?? []) {
+    if (!setOptionLetter(shell.interp, letter, on)) {
+      process.stderr.write(`strata-sh: -${letter}: invalid option\n`);
+      return 2;
+    }
+  }
+  for (const [name, on] of init.long ?? []) {
+    if (!setLongOption(shell.interp, name, on)) {
+      process.stderr.write(`strata-sh: ${name}: invalid option name\n`);
+      return 2;
+    }
+  }
+  return runRepl(shell, options);
+}
+
+/** The read-eval loop on an existing Shell; resolves to the exit status. */
+export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<number> {
+  const input = options.input ?? (process.stdin as EditorInput & { isTTY?: boolean });
+  const output = options.output ?? process.stderr;
+  const colour = output.isTTY === true;
+  const restoreTerminal = () => input.setRawMode?.(false);
+  process.on('exit', restoreTerminal);
+  const uninstall = ignoreJobControlSignals(shell);
+
+  if (!options.noRc) await sourceRcFile(shell);
+  const history = openHistory(shell);
+  shell.history = history;
+  const editor = new LineEditor({
+    input,
+    output,
+    history,
+    completer: createCompleter({
+      cwd: () => shell.cwd,
+      getVar: (name) => shell.getVar(name),
+      commandNames: () => shell.commandNames(),
+      variableNames: () => shell.variableNames(),
+    }),
+  });
+  const onHangup = () => {
+    history.save();
+    restoreTerminal();
+    process.exit(129);
+  };
+  process.on('SIGHUP', onHangup);
+
+  let commandNumber = 1;
+  try {
+    while (shell.exitRequested === undefined) {
+      let source = '';
+      let result = await editor.readLine(
+        await prompt(shell, 'PS1', colour, history, commandNumber),
+      );
+      while (result.kind === 'line') {
+        source = source === '' ? result.text : `${source}\n${result.text}`;
+        if (!shell.isIncomplete(source)) break;
+        result = await editor.readLine(await prompt(shell, 'PS2', colour, history, commandNumber));
+      }
+      if (result.kind === 'interrupt') {
+        // The line is gone; bash sets $? to 130 as if the prompt had been interrupted.
+        shell.interp.status = 130;
+        continue;
+      }
+      if (result.kind === 'eof') {
+        if (source !== '') await runCommand(shell, source);
+        output.write('exit\n');
+        break;
+      }
+      history.setSize(numberVar(shell, 'HISTSIZE', DEFAULT_HISTSIZE));
+      history.add(source);
+      commandNumber++;
+      await runCommand(shell, source);
+    }
+  } finally {
+    history.save();
+    restoreTerminal();
+    process.off('SIGHUP', onHangup);
+    process.off('exit', restoreTerminal);
+    uninstall();
+  }
+  try {
+    await shell.runExitTrap();
+  } catch {
+    // `exit` inside the EXIT trap: its status is already in exitRequested or lastStatus.
+  }
+  return shell.exitRequested ?? shell.lastStatus;
+}
+
+async function runCommand(shell: Shell, source: string): Promise<void> {
+  try {
+    await shell.run(`${source}\n`);
+  } catch (error) {
+    process.stderr.write(`strata-sh: internal error: ${(error as Error).stack ?? error}\n`);
+    shell.interp.status = 70;
+  }
+}
+
+async function sourceRcFile(shell: Shell): Promise<void> {
+  const home = shell.getVar('HOME') || homedir();
+  const rc = `${home}/.strata-shrc`;
+  if (!existsSync(rc)) return;
+  await runCommand(shell, `. '${rc.replaceAll("'", "'\\''")}'`);
+}
+
+function numberVar(shell: Shell, name: string, fallback: number): number {
+  const value = Number(shell.getVar(name));
+  return shell.getVar(name) !== undefined && Number.isInteger(value) && value >= 0
+    ? value
+    : fallback;
+}
+
+/** HISTFILE (default ~/.strata_history), HISTSIZE and HISTFILESIZE, read after the rc file. */
+function openHistory(shell: Shell): History {
+  const home = shell.getVar('HOME') || homedir();
+  const file = shell.getVar('HISTFILE') ?? `${home}/.strata_history`;
+  const size = numberVar(shell, 'HISTSIZE', DEFAULT_HISTSIZE);
+  const history = new History(size, file || undefined, numberVar(shell, 'HISTFILESIZE', size));
+  history.load();
+  return history;
+}
+
+/**
+ * PS1 or PS2: bash's backslash escapes, then parameter, command and arithmetic expansion of
+ * the result (bash's promptvars). An expansion error leaves the escapes-only text.
+ */
+async function prompt(
+  shell: Shell,
+  name: 'PS1' | 'PS2',
+  colour: boolean,
+  history: History,
+  commandNumber: number,
+): Promise<string> {
+  const template = shell.getVar(name) ?? (name === 'PS1' ? '\\s-\\v\\$ ' : '> ');
+  const env: Record<string, string | undefined> = {
+    HOME: shell.getVar('HOME'),
+    USER: shell.getVar('USER'),
+    PROMPT_DIRTRIM: shell.getVar('PROMPT_DIRTRIM'),
+  };
+  const decoded = expandPrompt(template, {
+    env,
+    cwd: shell.cwd,
+    shellName: 'strata-sh',
+    version: VERSION,
+    jobs: shell.interp.jobs.jobs.length,
+    historyNumber: history.length + 1,
+    commandNumber,
+    colour,
+    quoteForExpansion: true,
+  });
+  if (!/[$`\\]/.test(decoded)) return decoded;
+  try {
+    const word = parseDqLike(decoded, 'heredoc', {});
+    return await shell.interp.expander.expandString(word);
+  } catch {
+    return decoded.replace(/\\([$`\\])/g, '$1');
+  }
+}
+
+/**
+ * All processes share the terminal's process group (Node cannot give a job its own), so the
+ * terminal's job-control keys reach the shell too. Like bash, the interactive shell ignores
+ * SIGQUIT and SIGTERM; Ctrl+Z would stop the job with no way for Node to notice, so a stopped
+ * foreground job is continued at once (Ctrl+Z has no effect; see the README).
+ */
+function ignoreJobControlSignals(shell: Shell): () => void {
+  const ignore = () => {};
+  const resumeForeground = () => {
+    for (const child of shell.interp.jobs.foreground) child.kill('SIGCONT');
+  };
+  process.on('SIGQUIT', ignore);
+  process.on('SIGTERM', ignore);
+  process.on('SIGTSTP', resumeForeground);
+  return () => {
+    process.off('SIGQUIT', ignore);
+    process.off('SIGTERM', ignore);
+    process.off('SIGTSTP', resumeForeground);
+  };
+}

@@ -1,0 +1,155 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { requireTool, tempDir } from '@strata/common/testing';
+import t, { type Test } from 'tap';
+import { TmuxSession } from './interactive-helpers.js';
+
+/** Starts a session in a fresh HOME; undefined (test skipped) without tmux. */
+async function start(t: Test, setup?: (home: string) => void, env?: Record<string, string>) {
+  if (!requireTool(t, 'tmux')) return undefined;
+  const home = tempDir(t);
+  setup?.(home);
+  const session = new TmuxSession(home, { env });
+  t.teardown(() => session.kill());
+  await session.waitForPrompt();
+  return session;
+}
+
+t.test('a prompt appears and a command runs', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('echo hi');
+  s.send('Enter');
+  const screen = await s.waitFor(/^hi$/m);
+  t.match(screen, /strata-sh-0\.1[#$] echo hi\nhi\n/);
+});
+
+t.test('Ctrl+C interrupts the job, the shell survives, $? is 130', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('sleep 30');
+  s.send('Enter');
+  await s.waitFor(/[#$] sleep 30$/);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const started = Date.now();
+  s.send('C-c');
+  await s.waitForPrompt();
+  t.ok(Date.now() - started < 10_000, 'sleep was interrupted');
+  s.type('echo status=$?');
+  s.send('Enter');
+  await s.waitFor(/^status=130$/m);
+  t.ok(s.alive());
+});
+
+t.test('Ctrl+C at the prompt discards a half-typed line', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('echo discarded');
+  s.send('C-c');
+  await s.waitFor(/echo discarded\^C\n.*[#$]$/);
+  s.type('echo kept');
+  s.send('Enter');
+  const screen = await s.waitFor(/^kept$/m);
+  t.notMatch(screen, /^discarded$/m);
+  s.type('echo $?');
+  s.send('Enter');
+  await s.waitFor(/^0$/m);
+});
+
+t.test('Ctrl+L clears the screen and redraws the prompt and the line', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('echo one; echo two');
+  s.send('Enter');
+  await s.waitFor(/^two$/m);
+  s.type('echo partial');
+  s.send('C-l');
+  const screen = await s.waitFor((text) => !text.includes('two'));
+  t.match(screen, /^strata-sh-0\.1[#$] echo partial$/);
+  s.send('Enter');
+  await s.waitFor(/^partial$/m);
+});
+
+t.test('Up recalls the previous command; history is saved to ~/.strata_history', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('echo first-command');
+  s.send('Enter');
+  await s.waitFor(/^first-command$/m);
+  s.send('Up');
+  await s.waitFor(/[#$] echo first-command$/);
+  s.send('Enter');
+  await s.waitFor((text) => text.match(/^first-command$/gm)?.length === 2);
+  s.type('exit');
+  s.send('Enter');
+  await s.waitForEnd();
+  t.match(
+    readFileSync(`${s.home}/.strata_history`, 'utf8'),
+    /^#\d+\necho first-command\n#\d+\nexit\n$/,
+  );
+});
+
+t.test('Tab completes a unique file name and a command', async (t) => {
+  const s = await start(
+    t,
+    (home) => {
+      writeFileSync(`${home}/uniquely-named.txt`, 'contents\n');
+      mkdirSync(`${home}/bin`);
+      writeFileSync(`${home}/bin/strata-onlyone`, '#!/bin/sh\necho ran-onlyone\n');
+      chmodSync(`${home}/bin/strata-onlyone`, 0o755);
+    },
+    {},
+  );
+  if (!s) return;
+  s.type('cat uniq');
+  s.send('Tab');
+  await s.waitFor(/[#$] cat uniquely-named\.txt$/);
+  s.send('Enter');
+  t.match(await s.waitFor(/^contents$/m), /[#$] cat uniquely-named\.txt\ncontents/);
+  s.type('PATH=$HOME/bin:$PATH');
+  s.send('Enter');
+  await s.waitForPrompt();
+  s.type('strata-only');
+  s.send('Tab');
+  await s.waitFor(/[#$] strata-onlyone$/);
+  s.send('Enter');
+  t.match(await s.waitFor(/^ran-onlyone$/m), /[#$] strata-onlyone\nran-onlyone/);
+});
+
+t.test('exit ends the session', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('exit 3');
+  s.send('Enter');
+  await s.waitForEnd();
+  t.notOk(s.alive());
+});
+
+t.test('Ctrl+D on an empty line exits', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.send('C-d');
+  await s.waitForEnd();
+  t.notOk(s.alive());
+});
+
+t.test('~/.strata-shrc runs at start; PS1 colours; PS2 continuation', async (t) => {
+  if (!requireTool(t, 'tmux')) return;
+  const home = tempDir(t);
+  writeFileSync(
+    `${home}/.strata-shrc`,
+    "alias greet='echo hello from rc'\nPS1='\\[\\e[32m\\]\\W rc\\$\\[\\e[0m\\] '\nPS2='more> '\n",
+  );
+  const session = new TmuxSession(home);
+  t.teardown(() => session.kill());
+  // \W shows ~ in the home directory.
+  await session.waitFor(/^~ rc[#$]$/m);
+  session.type('greet');
+  session.send('Enter');
+  await session.waitFor(/^hello from rc$/m);
+  session.type('for i in 1 2');
+  session.send('Enter');
+  await session.waitFor(/^more>$/m);
+  session.type('do echo n$i; done');
+  session.send('Enter');
+  t.match(await session.waitFor(/^n1\nn2$/m), /more> do echo n\$i; done\nn1\nn2/);
+});
