@@ -208,3 +208,173 @@ t.test('hand-written stream script, RESP2 and RESP3', async (t) => {
     t.same(await differences(pair, SCRIPT, maskTimes), [], `RESP${resp}`);
   }
 });
+
+/** Random sequences with explicit IDs (and `ms-*`), so replies are deterministic. */
+function generate(random: Random, length: number): string[][] {
+  const keys = ['r0', 'r1'];
+  const groups = ['ga', 'gb'];
+  const consumers = ['c1', 'c2', 'c3'];
+  const nextMs = new Map<string, number>();
+  const commands: string[][] = [];
+  const someId = () => `${random.int(0, 60)}-${random.int(0, 3)}`;
+  const bound = () => random.pick(['-', '+', someId(), `(${someId()}`, String(random.int(0, 60))]);
+  for (let i = 0; i < length; i++) {
+    const key = random.pick(keys);
+    const group = random.pick(groups);
+    const consumer = random.pick(consumers);
+    switch (random.int(0, 15)) {
+      case 0:
+      case 1:
+      case 2:
+      case 3: {
+        const ms = (nextMs.get(key) ?? 1) + random.int(0, 2);
+        nextMs.set(key, ms);
+        const id = random.chance(0.5) ? `${ms}-*` : `${ms}-${random.int(0, 2)}`;
+        const trim = random.chance(0.15)
+          ? [
+              random.pick(['MAXLEN', 'MINID']),
+              random.pick(['=', '~']),
+              random.chance(0.5) ? String(random.int(0, 8)) : someId(),
+            ]
+          : [];
+        const fields = Array.from({ length: random.int(1, 3) }, (_, j) => [
+          `f${j}`,
+          `v${random.int(0, 99)}`,
+        ]).flat();
+        commands.push(['XADD', key, ...trim, id, ...fields]);
+        break;
+      }
+      case 4:
+        commands.push([
+          random.pick(['XRANGE', 'XREVRANGE']),
+          key,
+          bound(),
+          bound(),
+          'COUNT',
+          String(random.int(1, 5)),
+        ]);
+        break;
+      case 5:
+        commands.push(['XDEL', key, someId(), someId()]);
+        break;
+      case 6:
+        commands.push([
+          'XTRIM',
+          key,
+          random.pick(['MAXLEN', 'MINID']),
+          random.chance(0.5) ? String(random.int(0, 10)) : someId(),
+        ]);
+        break;
+      case 7:
+        commands.push([
+          'XGROUP',
+          'CREATE',
+          key,
+          group,
+          random.pick(['0', '$', someId()]),
+          'MKSTREAM',
+        ]);
+        break;
+      case 8:
+      case 9:
+        commands.push([
+          'XREADGROUP',
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          String(random.int(1, 4)),
+          ...(random.chance(0.2) ? ['NOACK'] : []),
+          'STREAMS',
+          key,
+          random.chance(0.8) ? '>' : '0',
+        ]);
+        break;
+      case 10:
+        commands.push(['XACK', key, group, someId(), someId()]);
+        break;
+      case 11:
+        commands.push(['XCLAIM', key, group, consumer, '0', someId(), someId(), 'JUSTID']);
+        commands.push([
+          'XAUTOCLAIM',
+          key,
+          group,
+          consumer,
+          '0',
+          '0',
+          'COUNT',
+          String(random.int(1, 3)),
+          'JUSTID',
+        ]);
+        break;
+      case 12:
+        commands.push(['XPENDING', key, group]);
+        commands.push(['XPENDING', key, group, '-', '+', '10', consumer]);
+        break;
+      case 13:
+        commands.push(['XREAD', 'COUNT', String(random.int(1, 4)), 'STREAMS', key, someId()]);
+        break;
+      case 14:
+        commands.push(['XINFO', 'GROUPS', key], ['XINFO', 'STREAM', key]);
+        break;
+      default:
+        commands.push([
+          'XGROUP',
+          random.pick(['SETID', 'DELCONSUMER', 'CREATECONSUMER']),
+          key,
+          group,
+          random.pick([someId(), consumer]),
+        ]);
+    }
+  }
+  for (const key of keys)
+    commands.push(['XINFO', 'STREAM', key, 'FULL'], ['XRANGE', key, '-', '+']);
+  return commands;
+}
+
+t.test('generated stream sequences (fixed seeds) match redis-server', async (t) => {
+  const redisPath = redisServerPath(t);
+  if (!redisPath) return;
+  for (const resp of [2, 3] as const) {
+    const pair = await startPair(t, redisPath, resp);
+    for (let seed = 1; seed <= 3; seed++) {
+      const commands = generate(new Random(seed * 104729 + resp), 500);
+      t.same(
+        (await differences(pair, commands, maskTimes)).slice(0, 5),
+        [],
+        `RESP${resp} seed ${seed}`,
+      );
+    }
+  }
+});
+
+t.test('approximate trimming removes the same whole nodes as redis-server', async (t) => {
+  const redisPath = redisServerPath(t);
+  if (!redisPath) return;
+  const settings = { 'stream-node-max-entries': '10' };
+  const pair = await startPair(t, redisPath, 2, settings);
+  const random = new Random(5);
+  const commands: string[][] = [];
+  for (let i = 1; i <= 400; i++) {
+    // Values of varied sizes so that the byte budget (4096) also cuts nodes.
+    const value = 'x'.repeat(random.chance(0.1) ? random.int(200, 900) : random.int(1, 30));
+    const number = String(random.int(-100000, 100000));
+    commands.push(['XADD', 'big', `${i}-${random.int(0, 3)}`, 'field', value, 'n', number]);
+    if (i % 37 === 0)
+      commands.push([
+        'XADD',
+        'big',
+        'MAXLEN',
+        '~',
+        String(random.int(50, 300)),
+        `${i}-9`,
+        'f',
+        'v',
+      ]);
+    if (i % 53 === 0) commands.push(['XTRIM', 'big', 'MINID', '~', `${i - random.int(20, 150)}-0`]);
+    if (i % 41 === 0) commands.push(['XDEL', 'big', `${i - 5}-0`, `${i - 6}-1`]);
+  }
+  commands.push(['XLEN', 'big'], ['XINFO', 'STREAM', 'big']);
+  commands.push(['XTRIM', 'big', 'MAXLEN', '~', '10', 'LIMIT', '25'], ['XLEN', 'big']);
+  t.same((await differences(pair, commands, maskTimes)).slice(0, 5), []);
+});
