@@ -1,11 +1,14 @@
 export {
   RequestParser,
-  DEFAULT_PARSER_LIMITS,
   type RequestHead,
   type RequestEvents,
-  type ParserLimits,
   type ParserOptions,
 } from './parser.js';
+export {
+  DEFAULT_PARSER_LIMITS,
+  type ParserLimits,
+  type MessageEvents,
+} from './message-parser.js';
 export { HttpParseError, type HttpParseReason } from './errors.js';
 export { STATUS_TEXT, statusText } from './status.js';
 export {
