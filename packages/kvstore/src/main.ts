@@ -24,7 +24,9 @@ export function configFromOptions(options: Record<string, unknown>): RuntimeConf
     }
   };
   for (const [name, value] of Object.entries(options)) {
-    if (value === undefined || config.spec(name) === undefined) continue;
+    // Only Redis's own names (camelCase common options such as logLevel are not parameters).
+    if (value === undefined || config.spec(name) === undefined || name !== name.toLowerCase())
+      continue;
     if (name === 'save') {
       const rules = value as string[];
       if (rules.length > 0) apply('save', rules.join(' ').replace(/^""$/, ''));
