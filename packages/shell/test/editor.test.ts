@@ -179,6 +179,7 @@ t.test('Ctrl+C discards the line, Ctrl+D on an empty line is EOF', async (t) => 
   t.equal(h.screen.row, 1);
   t.same(await typeLine(h, '\x04'), { kind: 'eof' });
   const ended = h.read();
+  h.input.type('unfinished');
   h.input.emit('end');
   t.same(await ended, { kind: 'eof' }, 'the input closing is EOF too');
 });
@@ -203,4 +204,16 @@ t.test('a multi-line prompt (\\n in PS1) redraws only its last line', async (t) 
   t.equal(h.screen.text(), 'info line\n> abXc');
   h.input.type('\r');
   await reading;
+});
+
+t.test('keys typed ahead in the same read go to the next line', async (t) => {
+  const h = makeEditor();
+  const first = h.read();
+  h.input.type('ls\rcat x\rpwd');
+  t.same(await first, { kind: 'line', text: 'ls' });
+  t.same(await h.read(), { kind: 'line', text: 'cat x' });
+  const third = h.read();
+  await h.settle();
+  h.input.type('\r');
+  t.same(await third, { kind: 'line', text: 'pwd' });
 });

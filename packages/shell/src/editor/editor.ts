@@ -44,6 +44,13 @@ const COMPLETION_QUERY_ITEMS = 100;
 export class LineEditor {
   private readonly decoder = new KeyDecoder();
   private readonly shared: Shared;
+  /**
+   * Keys not yet handled. Keys typed ahead after an Enter (in the same read) stay here for the
+   * next line, as they would in the terminal's buffer for readline.
+   */
+  private readonly keys: Key[] = [];
+  private session?: EditSession;
+  private pumping = false;
 
   constructor(private readonly options: LineEditorOptions) {
     this.shared = {
@@ -58,20 +65,10 @@ export class LineEditor {
   readLine(prompt: string): Promise<ReadResult> {
     const { input } = this.options;
     return new Promise((resolve) => {
-      const session = new EditSession(this.shared, prompt, (result) => {
-        input.off('data', onData);
-        input.off('end', onEnd);
-        if (timer) clearTimeout(timer);
-        input.setRawMode?.(false);
-        input.pause();
-        resolve(result);
-      });
       let timer: NodeJS.Timeout | undefined;
-      let queue = Promise.resolve();
       const feed = (keys: Key[]) => {
-        queue = queue.then(async () => {
-          for (const key of keys) if (!session.done) await session.handle(key);
-        });
+        this.keys.push(...keys);
+        void this.pump();
       };
       const onData = (chunk: Buffer | string) => {
         if (timer) clearTimeout(timer);
@@ -80,13 +77,35 @@ export class LineEditor {
           timer = setTimeout(() => feed(this.decoder.flush()), this.options.escapeTimeoutMs ?? 50);
         }
       };
-      const onEnd = () => feed([{ kind: 'ctrl', letter: 'd' }]);
+      const onEnd = () => feed([{ kind: 'special', name: 'end-of-input' }]);
+      this.session = new EditSession(this.shared, prompt, (result) => {
+        input.off('data', onData);
+        input.off('end', onEnd);
+        if (timer) clearTimeout(timer);
+        input.setRawMode?.(false);
+        input.pause();
+        resolve(result);
+      });
       input.setRawMode?.(true);
       input.on('data', onData);
       input.on('end', onEnd);
       input.resume();
-      session.start();
+      this.session.start();
+      void this.pump();
     });
+  }
+
+  /** Hands queued keys to the current session, one at a time (completion may take a while). */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.session && !this.session.done && this.keys.length > 0) {
+        await this.session.handle(this.keys.shift()!);
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 }
 
@@ -223,6 +242,10 @@ class EditSession {
         return;
       case 'ctrl-c':
         this.interrupt();
+        return;
+      case 'end-of-input':
+        this.renderer.finish();
+        this.end({ kind: 'eof' });
         return;
       case 'ctrl-d':
         if (this.text === '') {

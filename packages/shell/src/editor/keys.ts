@@ -23,6 +23,8 @@ export type KeyName =
   | 'word-right'
   | 'paste-start'
   | 'paste-end'
+  /** Not a key: the input stream ended. */
+  | 'end-of-input'
   | 'unknown';
 
 export type Key =
