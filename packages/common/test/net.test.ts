@@ -492,3 +492,33 @@ t.test('half-close: the client sends then FIN and still gets every reply', async
   await pending.closed;
   t.equal(pending.text(), 'bye\nasync reply\n', 'the reply of in-flight work arrives before FIN');
 });
+
+t.test('shutdown does not wait for half-open clients to send their FIN', async (t) => {
+  const closeErrors: Array<Error | undefined> = [];
+  const server = new StrataServer({
+    port: 0,
+    onConnection(conn) {
+      return {
+        data() {
+          conn.beginWork();
+          setTimeout(() => {
+            conn.write('late reply\n');
+            conn.endWork();
+          }, 100);
+        },
+        close: (error) => closeErrors.push(error),
+      };
+    },
+  });
+  await server.listen();
+  // allowHalfOpen clients keep their side open after our FIN until they decide to close.
+  const idle = await rawClient(t, { port: server.port }, { allowHalfOpen: true });
+  const busy = await rawClient(t, { port: server.port }, { allowHalfOpen: true });
+  busy.socket.write('work');
+  await waitFor(() => [...server.connections].some((c) => c.working), 'work to start');
+  await server.close({ graceMs: 5_000 });
+  t.same(closeErrors, [undefined, undefined], 'both closed before the deadline, without error');
+  t.equal(busy.text(), 'late reply\n');
+  await waitFor(() => idle.socket.readableEnded && busy.socket.readableEnded, 'FIN at the clients');
+  t.pass('the clients saw the end of the stream');
+});

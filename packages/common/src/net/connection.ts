@@ -183,6 +183,8 @@ export class Connection {
     if (data !== undefined) this.write(data);
     this.flush();
     this.socket.end();
+    // While the server shuts down, nobody waits for the client's FIN: close once all is sent.
+    if (this.closing) this.socket.once('finish', () => this.socket.destroy());
   }
 
   /** Closes at once, discarding unsent output. */
