@@ -117,7 +117,7 @@ t.test('node-redis and ioredis BZPOPMIN / ZADD / ZRANGE WITHSCORES', async (t) =
   await new Promise((r) => setTimeout(r, 50));
   t.equal(await io.zadd('io2', 3, 'x', 4, 'y'), 2);
   t.same(await waiting, ['io2', 'y', '4']);
-  t.same(await io.zrange('io2', 0, -1, 'WITHSCORES'), ['x', '3']);
+  t.same(await io.zrange('io2', '0', '-1', 'WITHSCORES'), ['x', '3']);
   t.same(await io.zpopmin('io2'), ['x', '3']);
   t.equal(await io2.bzpopmin('io', 0.05), null);
 });
