@@ -120,6 +120,8 @@ export interface Pipeline {
 export interface AndOr {
   first: Pipeline;
   rest: { op: '&&' | '||'; pipeline: Pipeline }[];
+  /** The source text (for `jobs`). */
+  text?: string;
 }
 
 export interface ListItem {

@@ -394,7 +394,7 @@ export class Interp {
   async runList(list: List): Promise<number> {
     for (const item of list) {
       if (item.background) {
-        this.startBackground(item.andOr);
+        await this.startBackground(item.andOr);
         this.status = 0;
       } else {
         await this.runAndOr(item.andOr);
@@ -834,6 +834,7 @@ export class Interp {
     }
     try {
       let status: number;
+      if (special || fn || builtin) this.reportNotSpawned();
       if (special) {
         for (const [k, v] of Object.entries(assigned)) this.assignVar(k, v);
         status = await special(this, argv);
@@ -1228,19 +1229,26 @@ export class Interp {
 
   // ---- background jobs ----
 
-  private startBackground(ao: AndOr): void {
+  private async startBackground(ao: AndOr): Promise<void> {
     const sub = this.clone();
     if (!this.opts.interactive && !this.opts.monitor) {
       sub.io.set(0, new DataFd(Buffer.alloc(0)));
     }
     const job = this.jobs.add(ao);
-    sub.jobs = this.jobs;
     const single =
       ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.bang
         ? ao.first.commands[0]
         : undefined;
-    sub.onSpawnPid = single?.type === 'simple' ? (pid) => job.setPid(pid) : undefined;
-    this.lastBgPid = job.pid;
+    // A single simple command: wait until it has spawned so that $! is the child's pid.
+    let started: Promise<void> | undefined;
+    if (single?.type === 'simple') {
+      started = new Promise<void>((resolve) => {
+        sub.onSpawnPid = (pid) => {
+          if (pid !== undefined) job.setPid(pid);
+          resolve();
+        };
+      });
+    }
     job.promise = (async () => {
       let status: number;
       try {
@@ -1251,13 +1259,24 @@ export class Interp {
       await sub.runSubshellExitTrap();
       return status;
     })();
-    // The pid is known synchronously only after spawn; a simple command spawns right away.
-    this.lastBgPid = job.pid;
     job.promise.then((status) => job.finish(status));
+    if (started) await Promise.race([started, job.promise]);
+    this.lastBgPid = job.pid;
+    if (this.opts.interactive) this.writeErr(`[${job.id}] ${job.pid}\n`);
   }
 
-  /** Set for the clone running a background simple command: reports the child's pid. */
-  onSpawnPid: ((pid: number) => void) | undefined;
+  /**
+   * Set for the clone running a background simple command: reports the child's pid, or
+   * undefined when the command turned out not to be an external program.
+   */
+  onSpawnPid: ((pid: number | undefined) => void) | undefined;
+
+  private reportNotSpawned(): void {
+    if (this.onSpawnPid) {
+      this.onSpawnPid(undefined);
+      this.onSpawnPid = undefined;
+    }
+  }
 
   /** bash `shopt` options. */
   shopts = new Map<string, boolean>([

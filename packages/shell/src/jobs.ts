@@ -7,6 +7,8 @@ let fakePidCounter = 0;
 export class Job {
   /** The child's pid for a simple external command, else a pseudo-pid for in-process jobs. */
   pid: number;
+  /** The pseudo-pid given before the child existed (still accepted by wait and kill). */
+  readonly pseudoPid: number;
   status: number | undefined;
   promise: Promise<number> = Promise.resolve(0);
   notified = false;
@@ -14,7 +16,9 @@ export class Job {
     readonly id: number,
     readonly text: string,
   ) {
-    this.pid = 0x400000 + process.pid * 0 + ++fakePidCounter;
+    // above Linux's default pid_max, so it never names a real process
+    this.pid = 0x400000 + ++fakePidCounter;
+    this.pseudoPid = this.pid;
   }
   setPid(pid: number): void {
     this.pid = pid;
@@ -41,7 +45,8 @@ export class JobTable {
     if (spec === '%-') return this.jobs[this.jobs.length - 2];
     if (/^%\d+$/.test(spec)) return this.jobs.find((j) => j.id === Number(spec.slice(1)));
     if (spec.startsWith('%')) return this.jobs.find((j) => j.text.startsWith(spec.slice(1)));
-    if (/^\d+$/.test(spec)) return this.jobs.find((j) => j.pid === Number(spec));
+    if (/^\d+$/.test(spec))
+      return this.jobs.find((j) => j.pid === Number(spec) || j.pseudoPid === Number(spec));
     return undefined;
   }
 
@@ -53,6 +58,5 @@ export class JobTable {
 }
 
 function describe(ao: AndOr): string {
-  void ao;
-  return 'job';
+  return ao.text ?? '';
 }

@@ -301,6 +301,7 @@ export class Parser {
   }
 
   private parseAndOr(): AndOr {
+    const start = this.pos;
     const first = this.parsePipeline();
     const rest: AndOr['rest'] = [];
     for (;;) {
@@ -311,7 +312,7 @@ export class Parser {
       this.skipBlanksAndNewlines();
       rest.push({ op, pipeline: this.parsePipeline() });
     }
-    return { first, rest };
+    return { first, rest, text: this.src.slice(start, this.pos).trim() };
   }
 
   private parsePipeline(): Pipeline {

@@ -107,6 +107,11 @@ export async function killBuiltin(sh: Interp, argv: string[]): Promise<number> {
     }
     try {
       process.kill(pid, num);
+      if (pid === process.pid || pid === -process.pid || pid === 0) {
+        // let the signal reach our handler now, so a trap runs before the next command
+        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setImmediate(r));
+      }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       status = fail(

@@ -1,0 +1,178 @@
+/**
+ * The interpreter through the built bin: processes, pipes, statuses, signals, traps, modes.
+ * (Language details are covered by the Oils spec and the differential tests.)
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '@strata/common/testing';
+import t from 'tap';
+import { binBuilt, binPath, run, sh } from './helpers.js';
+
+if (!binBuilt()) {
+  t.fail(`${binPath} is missing: run pnpm --filter @strata/shell build first`);
+  process.exit(1);
+}
+
+t.test('modes: -c with $0 and args, script file, script on stdin', async (t) => {
+  const r1 = await sh('echo "$0|$1|$2|$#"', { args: ['name', 'a b', 'c'] });
+  t.equal(r1.stdout, 'name|a b|c|2\n');
+  const dir = tempDir(t);
+  const script = join(dir, 's.sh');
+  writeFileSync(script, 'echo "$0 $# $1"\nexit 4\n');
+  const r2 = await run(process.execPath, [binPath, script, 'p', 'q']);
+  t.equal(r2.stdout, `${script} 2 p\n`);
+  t.equal(r2.status, 4);
+  const r3 = await run(process.execPath, [binPath], { input: 'x=5\necho $((x*2))\n' });
+  t.equal(r3.stdout, '10\n');
+  const r4 = await run(process.execPath, [binPath, '-e', '-c', 'false; echo no']);
+  t.equal(r4.stdout, '');
+  t.equal(r4.status, 1);
+  const r5 = await run(process.execPath, [binPath, '-o', 'pipefail', '-c', 'false | true']);
+  t.equal(r5.status, 1);
+});
+
+t.test('syntax errors: status 2 with the line number; earlier lines ran', async (t) => {
+  const r = await run(process.execPath, [binPath], {
+    input: 'echo one\nif true; then\n  echo x\nfi fi\n',
+  });
+  t.equal(r.stdout, 'one\n');
+  t.equal(r.status, 2);
+  t.match(r.stderr, /line 4: syntax error/);
+  const r2 = await sh('echo "unterminated');
+  t.equal(r2.status, 2);
+});
+
+t.test('exit statuses: 127 not found, 126 not executable, 128+n on a signal', async (t) => {
+  const dir = tempDir(t);
+  const noexec = join(dir, 'noexec');
+  writeFileSync(noexec, 'echo hi\n');
+  const r = await sh(`nosuchcommand; echo $?; ${noexec}; echo $?; sh -c 'kill -TERM $$'; echo $?`);
+  t.equal(r.stdout, '127\n126\n143\n');
+  t.match(r.stderr, /nosuchcommand: command not found/);
+  t.match(r.stderr, /Permission denied/);
+});
+
+t.test('scripts without #! run in this shell', async (t) => {
+  const dir = tempDir(t);
+  const script = join(dir, 'plain');
+  writeFileSync(script, 'echo "plain $1"\n');
+  chmodSync(script, 0o755);
+  const r = await sh(`${script} arg`);
+  t.equal(r.stdout, 'plain arg\n');
+});
+
+t.test('pipelines between external programs use real pipes (SIGPIPE, EOF)', async (t) => {
+  const r = await sh('yes | head -3; echo "${PIPESTATUS[@]}"; seq 100000 | sort -rn | head -1');
+  t.equal(r.stdout, 'y\ny\ny\n141 0\n100000\n');
+  t.equal(r.stderr, '');
+  const big = await sh('head -c 5000000 /dev/zero | cat | wc -c');
+  t.equal(big.stdout.trim(), '5000000');
+});
+
+t.test('built-ins and functions inside pipelines run as subshells', async (t) => {
+  const r = await sh(
+    'v=old; echo new | read v; echo "v=$v"; seq 3 | while read x; do echo "<$x>"; done | tr "<>" "[]"; f() { tr a-z A-Z; }; echo abc | f; echo abc | { read x; echo "got $x"; }',
+  );
+  t.equal(r.stdout, 'v=old\n[1]\n[2]\n[3]\nABC\ngot abc\n');
+  const last = await sh('shopt -s lastpipe; echo new | read v; echo "v=$v"');
+  t.equal(last.stdout, 'v=new\n');
+  const broken = await sh('while :; do echo y; done | head -2; echo "${PIPESTATUS[@]}"');
+  t.equal(broken.stdout, 'y\ny\n141 0\n');
+});
+
+t.test('redirections: files, fds, here-docs, here-strings, noclobber', async (t) => {
+  const dir = tempDir(t);
+  const r = await sh(
+    `cd ${dir}; echo a > f; echo b >> f; cat < f; exec 3>g; echo via3 >&3; exec 3>&-; cat g
+{ echo out; echo err >&2; } 2>&1 >/dev/null | tr a-z A-Z
+cat <<EOF
+home=$HOME $((1+1))
+EOF
+cat <<'EOF'
+$HOME
+EOF
+tr a-z A-Z <<< "here string"
+set -C; echo x > f; echo "noclobber=$?"; echo y >| f; cat f
+ls nosuch 2>/dev/null || echo "ls failed quietly"
+echo both &> h; cat h`,
+    { env: { ...process.env, HOME: '/home/u' } },
+  );
+  t.equal(
+    r.stdout,
+    'a\nb\nvia3\nERR\nhome=/home/u 2\n$HOME\nHERE STRING\nnoclobber=1\ny\nls failed quietly\nboth\n',
+  );
+  t.equal(readFileSync(join(dir, 'g'), 'utf8'), 'via3\n');
+});
+
+t.test('set -e rules: not in conditions, && || lists or negations', async (t) => {
+  const r = await sh(
+    'set -e; if false; then :; fi; false || true; ! true; false && true; echo survived; f() { false; echo no; }; f; echo unreachable',
+  );
+  t.equal(r.stdout, 'survived\n');
+  t.equal(r.status, 1);
+});
+
+t.test('traps: EXIT, ERR, signals sent to the shell', async (t) => {
+  const r = await sh(
+    'trap "echo bye" EXIT; trap "echo err=\\$?" ERR; false; trap "echo int" INT; kill -INT $$; echo after',
+  );
+  t.equal(r.stdout, 'err=1\nint\nafter\nbye\n');
+  const sub = await sh('(trap "echo sub-exit" EXIT; echo in); echo out');
+  t.equal(sub.stdout, 'in\nsub-exit\nout\n');
+  const term = await sh('kill $$; echo not-reached');
+  t.equal(term.signal, 'SIGTERM');
+});
+
+t.test('background jobs: $!, wait, jobs, kill', async (t) => {
+  const r = await sh(
+    'sleep 0.2 & pid=$!; [ "$pid" -gt 0 ] && echo pid-ok; wait $pid; echo "wait=$?"; (exit 3) & wait $!; echo "sub=$?"; sleep 5 & kill $!; wait $!; echo "killed=$?"',
+  );
+  t.equal(r.stdout, 'pid-ok\nwait=0\nsub=3\nkilled=143\n');
+});
+
+t.test('SIGINT: a script whose foreground child is interrupted exits 130', async (t) => {
+  const child = spawn(process.execPath, [binPath, '-c', 'sleep 5; echo next'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, 600));
+  // the terminal sends SIGINT to the whole foreground process group
+  process.kill(-child.pid!, 'SIGINT');
+  const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  t.equal(status, 130);
+  t.equal(out, '');
+  t.ok(Date.now() - started < 4500, 'did not wait for sleep to finish');
+});
+
+t.test('command and /bin/ls reach the system programs; ls alone is built in', async (t) => {
+  const r = await sh('type ls; type -t cd; command -v sh; ls -d /; command ls -d /; /bin/ls -d /');
+  t.equal(r.stdout, 'ls is a shell builtin\nbuiltin\n/usr/bin/sh\n/\n/\n/\n');
+});
+
+t.test('cd: -, CDPATH, logical paths, OLDPWD', async (t) => {
+  const dir = tempDir(t);
+  const r = await sh(
+    `cd ${dir}; mkdir -p a/b; cd a/b; pwd; cd ..; pwd; cd -; CDPATH=${dir}/a; cd b; cd /; echo "$OLDPWD"`,
+  );
+  t.equal(r.stdout, `${dir}/a/b\n${dir}/a\n${dir}/a/b\n${dir}/a/b\n${dir}/a/b\n`);
+});
+
+t.test('read, printf, getopts, arithmetic, arrays', async (t) => {
+  const r = await sh(
+    `printf 'a:b c\\n' | { IFS=: read -r x y; echo "$x|$y"; }
+printf '%5.2f|%-3s|%03d|%x|%q\\n' 3.14159 ab 7 255 'a b'
+set -- -a -b val rest; while getopts ab: o; do echo "$o=\${OPTARG-}"; done; shift $((OPTIND-1)); echo "$@"
+a=(x y z); a[5]=w; echo "\${#a[@]} \${a[1]} \${!a[@]}"
+echo $(( 2**62 * 2 )) $(( -7 / 2 )) $(( 7 % -3 )) $(( 1 ? 2 : 3 ))`,
+  );
+  t.equal(
+    r.stdout,
+    'a|b c\n 3.14|ab |007|ff|a\\ b\na=\nb=val\nrest\n4 y 0 1 2 5\n-9223372036854775808 -3 1 2\n',
+  );
+});
