@@ -2,6 +2,7 @@
  * The interpreter through the built bin: processes, pipes, statuses, signals, traps, modes.
  * (Language details are covered by the Oils spec and the differential tests.)
  */
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are shell code
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
