@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import t from 'tap';
 import { ErrorCode } from '../src/errors.js';
+import { startMetricsEndpoint } from '../src/metrics/endpoint.js';
 import { startMetricsExporters } from '../src/metrics/exporters.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../src/metrics/prometheus.js';
 import { MetricsRegistry } from '../src/metrics/registry.js';
@@ -198,4 +199,42 @@ t.test('curl scrapes /metrics, with keep-alive across two URLs', async (t) => {
   t.equal(output.split(body).length - 1, 2, 'both transfers return the full text');
   t.match(output, /Re-using existing connection/, 'the second request reuses the connection');
   t.match(output, /< Content-Type: text\/plain; version=0\.0\.4; charset=utf-8/);
+});
+
+t.test('endpoint limits: slow requests, too many clients, idle clients', async (t) => {
+  const server = await startMetricsEndpoint({
+    port: 0,
+    host: '127.0.0.1',
+    render: () => 'up 1\n',
+    limits: { requestTimeoutMs: 200, maxConnections: 2, idleTimeoutMs: 400 },
+  });
+  t.teardown(() => server.close({ graceMs: 0 }));
+  const open = (port: number) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let output = '';
+    socket.on('data', (chunk) => (output += chunk));
+    socket.on('error', () => {});
+    t.teardown(() => socket.destroy());
+    return { socket, output: () => output, closed: once(socket, 'close') };
+  };
+
+  const drip = open(server.port);
+  await once(drip.socket, 'connect');
+  drip.socket.write('GET /metr');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  drip.socket.write('ics HTTP/1.1\r\n');
+  await drip.closed;
+  t.match(drip.output(), /^HTTP\/1\.1 408 /, 'a request dripping past its deadline gets 408');
+
+  const idle = open(server.port);
+  const second = open(server.port);
+  await Promise.all([once(idle.socket, 'connect'), once(second.socket, 'connect')]);
+  while (server.connections.size < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  const third = open(server.port);
+  await third.closed;
+  t.match(third.output(), /^HTTP\/1\.1 503 /, 'beyond maxConnections: 503');
+  second.socket.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+  await idle.closed;
+  t.equal(idle.output(), '', 'an idle connection is closed silently');
+  t.match(second.output(), /up 1\n$/, 'the other client was served');
 });

@@ -14,7 +14,13 @@ import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 /** Limits of the metrics listener; scrapers are few and their requests tiny. */
 export const METRICS_ENDPOINT_LIMITS = {
   maxConnections: 64,
+  /** A connection without any input for this long is closed. */
   idleTimeoutMs: 60_000,
+  /**
+   * A request must be complete this long after its first byte (408 beyond), so a client
+   * dripping bytes cannot hold one of the few connections forever.
+   */
+  requestTimeoutMs: 10_000,
   /** A scrape has no body; a larger one is refused with 413. */
   maxBodyBytes: 64 * 1024,
   maxHeaderBytes: 16 * 1024,
@@ -26,6 +32,8 @@ export interface MetricsEndpointOptions {
   /** Renders the body of a scrape. */
   render: () => string;
   logger?: Logger | undefined;
+  /** Overrides of METRICS_ENDPOINT_LIMITS (tests use short timeouts). */
+  limits?: Partial<typeof METRICS_ENDPOINT_LIMITS>;
 }
 
 function respond(
@@ -51,8 +59,15 @@ function respond(
   if (options.close) conn.end();
 }
 
-function scrapeHandler(conn: Connection, render: () => string, logger?: Logger): ConnectionHandler {
+function scrapeHandler(
+  conn: Connection,
+  render: () => string,
+  limits: typeof METRICS_ENDPOINT_LIMITS,
+  logger?: Logger,
+): ConnectionHandler {
   let head: RequestHead | undefined;
+  /** When the first byte of the request in progress arrived. */
+  let requestStarted = 0;
   const parser = new RequestParser(
     {
       onHead(parsed) {
@@ -60,6 +75,7 @@ function scrapeHandler(conn: Connection, render: () => string, logger?: Logger):
       },
       onBody() {},
       onComplete() {
+        requestStarted = Date.now();
         const request = head!;
         const close = !request.keepAlive;
         const path = request.path.split('?', 1)[0];
@@ -85,28 +101,35 @@ function scrapeHandler(conn: Connection, render: () => string, logger?: Logger):
       },
     },
     {
-      maxBodyBytes: METRICS_ENDPOINT_LIMITS.maxBodyBytes,
-      maxHeaderBytes: METRICS_ENDPOINT_LIMITS.maxHeaderBytes,
+      maxBodyBytes: limits.maxBodyBytes,
+      maxHeaderBytes: limits.maxHeaderBytes,
       requireHost: false,
     },
   );
   return {
     data(chunk) {
+      if (parser.idle) requestStarted = Date.now();
       parser.execute(chunk);
-      if (parser.finished && !conn.closed) conn.end();
+      if (parser.finished) {
+        if (!conn.closed) conn.end();
+      } else if (!parser.idle && Date.now() - requestStarted > limits.requestTimeoutMs) {
+        parser.stop();
+        respond(conn, 408, 'Request Timeout\n', { close: true });
+      }
     },
   };
 }
 
 /** Starts the scrape listener; the caller closes the returned server. */
 export async function startMetricsEndpoint(options: MetricsEndpointOptions): Promise<StrataServer> {
+  const limits = { ...METRICS_ENDPOINT_LIMITS, ...options.limits };
   const server = new StrataServer({
     port: options.port,
     host: options.host,
-    maxConnections: METRICS_ENDPOINT_LIMITS.maxConnections,
-    idleTimeoutMs: METRICS_ENDPOINT_LIMITS.idleTimeoutMs,
+    maxConnections: limits.maxConnections,
+    idleTimeoutMs: limits.idleTimeoutMs,
     ...(options.logger ? { logger: options.logger } : {}),
-    onConnection: (conn) => scrapeHandler(conn, options.render, options.logger),
+    onConnection: (conn) => scrapeHandler(conn, options.render, limits, options.logger),
     onReject: (socket) =>
       socket.write(
         serializeResponseHead({
