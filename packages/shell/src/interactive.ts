@@ -11,6 +11,7 @@ import { setLongOption, setOptionLetter } from './builtins/set.js';
 import { createCompleter } from './editor/completion.js';
 import { type EditorInput, LineEditor } from './editor/editor.js';
 import { History } from './editor/history.js';
+import { PlainLineReader } from './editor/plain.js';
 import { expandPrompt } from './editor/prompt.js';
 import type { EditorOutput } from './editor/render.js';
 import { parseDqLike } from './parser.js';
@@ -66,17 +67,20 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
   if (!options.noRc) await sourceRcFile(shell);
   const history = openHistory(shell);
   shell.history = history;
-  const editor = new LineEditor({
-    input,
-    output,
-    history,
-    completer: createCompleter({
-      cwd: () => shell.cwd,
-      getVar: (name) => shell.getVar(name),
-      commandNames: () => shell.commandNames(),
-      variableNames: () => shell.variableNames(),
-    }),
-  });
+  const editor =
+    input.isTTY === true
+      ? new LineEditor({
+          input,
+          output,
+          history,
+          completer: createCompleter({
+            cwd: () => shell.cwd,
+            getVar: (name) => shell.getVar(name),
+            commandNames: () => shell.commandNames(),
+            variableNames: () => shell.variableNames(),
+          }),
+        })
+      : new PlainLineReader(input, output);
   const onHangup = () => {
     history.save();
     restoreTerminal();
@@ -110,6 +114,8 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
       history.add(source);
       commandNumber++;
       await runCommand(shell, source);
+      // bash says "exit" when an interactive shell leaves through the exit builtin too.
+      if (shell.exitRequested !== undefined) output.write('exit\n');
     }
   } finally {
     history.save();
