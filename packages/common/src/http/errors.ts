@@ -6,6 +6,7 @@ import { ErrorCode, StrataError } from '../errors.js';
  */
 export type HttpParseReason =
   | 'bad-request-line'
+  | 'bad-status-line'
   | 'bad-method'
   | 'bad-target'
   | 'bad-version'

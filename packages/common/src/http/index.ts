@@ -5,6 +5,11 @@ export {
   type ParserOptions,
 } from './parser.js';
 export {
+  ResponseParser,
+  type ResponseHead,
+  type ResponseEvents,
+} from './response-parser.js';
+export {
   DEFAULT_PARSER_LIMITS,
   type ParserLimits,
   type MessageEvents,
@@ -19,6 +24,6 @@ export {
   httpDate,
   CONTINUE_RESPONSE,
   LAST_CHUNK,
-  type ResponseHead,
+  type ResponseHeadInit,
   type ResponseHeaders,
 } from './serializer.js';

@@ -3,7 +3,7 @@ import { statusText } from './status.js';
 /** Header fields of a response in sending order; a repeated field is an array. */
 export type ResponseHeaders = Record<string, string | number | readonly string[] | undefined>;
 
-export interface ResponseHead {
+export interface ResponseHeadInit {
   status: number;
   /** Reason phrase; default the standard one. */
   reason?: string;
@@ -18,7 +18,7 @@ const UNSAFE_FIELD_TEXT = /[\r\n\0]/;
  * The status line and header section of a response, ready for one write. Field values with CR,
  * LF or NUL are refused (response splitting) rather than sent.
  */
-export function serializeResponseHead(head: ResponseHead): string {
+export function serializeResponseHead(head: ResponseHeadInit): string {
   return `${statusLine(head.status, head.version, head.reason)}${serializeFields(head.headers)}\r\n`;
 }
 

@@ -1,8 +1,9 @@
 /**
- * The llhttp request fixtures (../shared/corpora/llhttp, beside the checkout) replayed through
- * our parser: every strict `type: request` case must be accepted or rejected as llhttp does, and
- * accepted messages must carry the same method, target, version, headers, body and trailers.
- * Each case runs twice: the input in one piece, and (unless marked noScan) one byte at a time.
+ * The llhttp fixtures (../shared/corpora/llhttp, beside the checkout) replayed through our
+ * parsers: every strict `type: request` and `type: response` case must be accepted or rejected
+ * as llhttp does, and accepted messages must carry the same method, target (or status and
+ * reason), version, headers, body and trailers. Each case runs twice: the input in one piece,
+ * and (unless marked noScan) one byte at a time.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,30 +11,38 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { HttpParseError, HttpParseReason } from '../../src/http/errors.js';
 import { type RequestHead, RequestParser } from '../../src/http/parser.js';
+import { type ResponseHead, ResponseParser } from '../../src/http/response-parser.js';
 
 const CORPUS = resolve(
   dirname(fileURLToPath(import.meta.url)),
-  '../../../../../shared/corpora/llhttp/request',
+  '../../../../../shared/corpora/llhttp',
 );
 
 /**
- * Deliberate differences, by case title. Every entry says why; the test also checks that each
+ * Deliberate differences, by `kind: case title`. Every entry says why; the test also checks that each
  * entry still names a case that differs (a stale entry fails).
  */
 const ALLOWLIST: Record<string, string> = {
-  'No HTTP version':
+  'request: No HTTP version':
     'HTTP/0.9 simple requests are not served: a request line without a version is a 400',
-  'SOURCE request with ICE': 'ICE/1.0 is not HTTP: we refuse versions other than HTTP/x.y',
-  'OPTIONS request with RTSP': 'RTSP/1.0 is not HTTP: we refuse versions other than HTTP/x.y',
-  'ANNOUNCE request with RTSP': 'RTSP/1.0 is not HTTP: we refuse versions other than HTTP/x.y',
-  'HTTP protocol and ANNOUNCE method':
+  'request: SOURCE request with ICE': 'ICE/1.0 is not HTTP: we refuse versions other than HTTP/x.y',
+  'request: OPTIONS request with RTSP':
+    'RTSP/1.0 is not HTTP: we refuse versions other than HTTP/x.y',
+  'request: ANNOUNCE request with RTSP':
+    'RTSP/1.0 is not HTTP: we refuse versions other than HTTP/x.y',
+  'request: HTTP protocol and ANNOUNCE method':
     'any token is a method (RFC 9110 §9.1); llhttp knows a fixed list, our server answers 501',
-  'M-SEARCH request':
+  'request: M-SEARCH request':
     'RFC 9112 §3.2.4: the asterisk-form is only for OPTIONS; SSDP is not HTTP over TCP',
-  'Invalid HTTP version':
+  'request: Invalid HTTP version':
     'we judge the version when the request line ends (then answer 505); this input has no CRLF',
-  'Content-Length reset when no body is received':
+  'request: Content-Length reset when no body is received':
     'skipBody is an llhttp callback choice (the application skips the body); we always read it',
+  'response: Content-Length reset when no body is received':
+    'skipBody is an llhttp callback choice (the application skips the body); we always read it',
+  'response: RTSP response': 'RTSP/1.1 is not HTTP: we refuse versions other than HTTP/x.y',
+  'response: ICE response': 'ICE/1.1 is not HTTP: we refuse versions other than HTTP/x.y',
+  'response: HTTP version 0.9': 'only HTTP/1.0 and HTTP/1.1 are spoken',
 };
 
 /**
@@ -43,9 +52,13 @@ const ALLOWLIST: Record<string, string> = {
  */
 const HOST_REASONS: ReadonlySet<HttpParseReason> = new Set(['missing-host', 'duplicate-host']);
 
+type Kind = 'request' | 'response';
+
 interface Message {
   method: string;
   target: string;
+  status: number;
+  reason: string;
   version: string;
   headers: Array<[string, string]>;
   body: string;
@@ -61,6 +74,7 @@ interface Outcome {
 }
 
 interface Case {
+  kind: Kind;
   file: string;
   title: string;
   meta: { type: string; noScan?: boolean; skipBody?: boolean };
@@ -97,25 +111,28 @@ function expectedOutcome(log: string): Outcome {
   let lastSpan = '';
   const outcome: Outcome = { messages };
   for (const line of log.split('\n')) {
-    const span = /span\[(\w+)\]="(.*)"$/.exec(line);
+    // A span is a quoted string, or `lf` / `cr` for a single line-ending byte.
+    const span = /span\[(\w+)\]=(?:"(.*)"|(lf|cr))$/.exec(line);
     if (line.includes('message begin')) {
-      current = { method: '', target: '', version: '', headers: [], body: '', trailers: [] };
+      current = emptyMessage();
       inTrailers = false;
       lastSpan = '';
     } else if (line.includes('headers complete')) {
       inTrailers = true;
+      if (current) current.status = Number(/ status=(\d+)/.exec(line)?.[1] ?? 0);
     } else if (line.includes('message complete') && current) {
       messages.push(current);
       current = undefined;
     } else if (/ error code=/.test(line)) {
       outcome.error = /reason="(.*)"/.exec(line)?.[1] ?? 'error';
     } else if (span && current) {
-      const [, kind, escaped] = span;
-      const value = decodeEscapes(escaped!);
+      const [, kind, escaped, bare] = span;
+      const value = bare ? (bare === 'lf' ? '\n' : '\r') : decodeEscapes(escaped!);
       const fields = inTrailers ? current.trailers : current.headers;
       if (kind === 'method') current.method += value;
       else if (kind === 'url') current.target += value;
       else if (kind === 'version') current.version += value;
+      else if (kind === 'status') current.reason += value;
       else if (kind === 'body') current.body += value;
       else if (kind === 'header_field') {
         if (lastSpan === 'header_field') fields[fields.length - 1]![0] += value;
@@ -133,10 +150,24 @@ function expectedOutcome(log: string): Outcome {
   return outcome;
 }
 
-function readCases(): Case[] {
+function emptyMessage(): Message {
+  return {
+    method: '',
+    target: '',
+    status: 0,
+    reason: '',
+    version: '',
+    headers: [],
+    body: '',
+    trailers: [],
+  };
+}
+
+function readCases(kind: Kind): Case[] {
   const cases: Case[] = [];
-  for (const file of readdirSync(CORPUS).filter((name) => name.endsWith('.md'))) {
-    const text = readFileSync(join(CORPUS, file), 'utf8');
+  const dir = join(CORPUS, kind);
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.md'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
     // One case per heading: its meta line, then its http block, then its log block.
     for (const section of text.split(/^(?=#{2,3} )/m)) {
       const title = /^#{2,3} (.+)/.exec(section)?.[1];
@@ -145,8 +176,9 @@ function readCases(): Case[] {
       const log = /^```log\n([\s\S]*?)\n```$/m.exec(section)?.[1];
       if (!title || !meta || http === undefined || log === undefined) continue;
       const parsedMeta = JSON.parse(meta) as Case['meta'];
-      if (parsedMeta.type !== 'request') continue;
+      if (parsedMeta.type !== kind) continue;
       cases.push({
+        kind,
         file,
         title: title.trim(),
         meta: parsedMeta,
@@ -158,45 +190,54 @@ function readCases(): Case[] {
   return cases;
 }
 
-function run(input: Buffer, pieceSize: number, requireHost: boolean): Outcome {
+function fieldPairs(flat: readonly string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let k = 0; k < flat.length; k += 2) pairs.push([flat[k]!, flat[k + 1]!]);
+  return pairs;
+}
+
+function run(kind: Kind, input: Buffer, pieceSize: number, requireHost: boolean): Outcome {
   const messages: Message[] = [];
   const outcome: Outcome = { messages };
   let current: Message | undefined;
-  const parser = new RequestParser(
-    {
-      onHead(head: RequestHead) {
-        const headers: Array<[string, string]> = [];
-        for (let k = 0; k < head.rawHeaders.length; k += 2) {
-          headers.push([head.rawHeaders[k]!, head.rawHeaders[k + 1]!]);
-        }
-        current = {
-          method: head.method,
-          target: head.target,
-          version: head.version,
-          headers,
-          body: '',
-          trailers: [],
-        };
-      },
-      onBody(data) {
-        current!.body += data.toString('latin1');
-      },
-      onComplete(trailers) {
-        for (let k = 0; k < trailers.length; k += 2) {
-          current!.trailers.push([trailers[k]!, trailers[k + 1]!]);
-        }
-        messages.push(current!);
-        current = undefined;
-      },
-      onError(error: HttpParseError) {
-        outcome.error = error.message;
-        outcome.reason = error.reason;
-      },
+  const events = {
+    onBody(data: Buffer) {
+      current!.body += data.toString('latin1');
     },
-    { requireHost },
-  );
-  for (let i = 0; i < input.length; i += pieceSize)
+    onComplete(trailers: string[]) {
+      current!.trailers = fieldPairs(trailers);
+      messages.push(current!);
+      current = undefined;
+    },
+    onError(error: HttpParseError) {
+      outcome.error = error.message;
+      outcome.reason = error.reason;
+    },
+  };
+  const parser =
+    kind === 'request'
+      ? new RequestParser(
+          {
+            ...events,
+            onHead(head: RequestHead) {
+              current = { ...emptyMessage(), method: head.method, target: head.target };
+              current.version = head.version;
+              current.headers = fieldPairs(head.rawHeaders);
+            },
+          },
+          { requireHost },
+        )
+      : new ResponseParser({
+          ...events,
+          onHead(head: ResponseHead) {
+            current = { ...emptyMessage(), status: head.status, reason: head.reason };
+            current.version = head.version;
+            current.headers = fieldPairs(head.rawHeaders);
+          },
+        });
+  for (let i = 0; i < input.length; i += pieceSize) {
     parser.execute(input.subarray(i, i + pieceSize));
+  }
   return outcome;
 }
 
@@ -236,32 +277,35 @@ function differs(ours: Outcome, theirs: Outcome): string | undefined {
 if (!existsSync(CORPUS)) {
   t.fail(`llhttp fixtures not found at ${CORPUS} (the shared folder beside the checkout)`);
 } else {
-  const cases = readCases();
-  t.ok(cases.length > 100, `read ${cases.length} strict request cases`);
   const differing = new Set<string>();
-  for (const c of cases) {
-    t.test(`${c.file}: ${c.title}`, async (t) => {
-      const sizes = c.meta.noScan ? [c.input.length] : [c.input.length, 1];
-      for (const size of sizes) {
-        let ours = run(c.input, size, true);
-        let diff = differs(ours, c.expected);
-        if (diff && ours.reason && HOST_REASONS.has(ours.reason)) {
-          ours = run(c.input, size, false);
-          diff = differs(ours, c.expected);
+  for (const kind of ['request', 'response'] as const) {
+    const cases = readCases(kind);
+    t.ok(cases.length > 50, `read ${cases.length} strict ${kind} cases`);
+    for (const c of cases) {
+      const key = `${kind}: ${c.title}`;
+      t.test(`${kind}/${c.file}: ${c.title}`, async (t) => {
+        const sizes = c.meta.noScan ? [c.input.length] : [c.input.length, 1];
+        for (const size of sizes) {
+          let ours = run(kind, c.input, size, true);
+          let diff = differs(ours, c.expected);
+          if (diff && ours.reason && HOST_REASONS.has(ours.reason)) {
+            ours = run(kind, c.input, size, false);
+            diff = differs(ours, c.expected);
+          }
+          if (diff && ALLOWLIST[key]) {
+            differing.add(key);
+            t.pass(`allowlisted (${ALLOWLIST[key]})`);
+            continue;
+          }
+          t.equal(diff, undefined, `pieces of ${size} bytes`, {
+            input: c.input.toString('latin1'),
+            ours,
+          });
         }
-        if (diff && ALLOWLIST[c.title]) {
-          differing.add(c.title);
-          t.pass(`allowlisted (${ALLOWLIST[c.title]})`);
-          continue;
-        }
-        t.equal(diff, undefined, `pieces of ${size} bytes`, {
-          input: c.input.toString('latin1'),
-          ours,
-        });
-      }
-    });
+      });
+    }
   }
   t.test('every allowlist entry is still needed', async (t) => {
-    for (const title of Object.keys(ALLOWLIST)) t.ok(differing.has(title), title);
+    for (const key of Object.keys(ALLOWLIST)) t.ok(differing.has(key), key);
   });
 }
