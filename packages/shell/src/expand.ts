@@ -32,6 +32,19 @@ interface Field {
   keep: boolean;
 }
 
+let lastIfs: string | undefined;
+let lastIfsSplit: [string, string] = [' \t\n', ''];
+
+/** IFS as [whitespace characters, other characters]; cached (IFS rarely changes). */
+function splitIfs(ifs: string): [string, string] {
+  if (ifs !== lastIfs) {
+    const isWs = (c: string) => c === ' ' || c === '\t' || c === '\n';
+    lastIfsSplit = [[...ifs].filter(isWs).join(''), [...ifs].filter((c) => !isWs(c)).join('')];
+    lastIfs = ifs;
+  }
+  return lastIfsSplit;
+}
+
 class FieldBuilder {
   fields: Field[] = [];
   private cur: Field | undefined;
@@ -43,9 +56,9 @@ class FieldBuilder {
     ifs: string | undefined,
     readonly split: boolean,
   ) {
-    const value = ifs ?? ' \t\n';
-    this.ifsWs = [...value].filter((c) => c === ' ' || c === '\t' || c === '\n').join('');
-    this.ifsOther = [...value].filter((c) => !(c === ' ' || c === '\t' || c === '\n')).join('');
+    const [ws, other] = splitIfs(ifs ?? ' \t\n');
+    this.ifsWs = ws;
+    this.ifsOther = other;
   }
 
   private field(): Field {

@@ -318,6 +318,7 @@ export class Interp {
   }
 
   setVar(name: string, value: string): void {
+    if (this.vars.entry(name)?.integer) value = String(this.arith(value || '0'));
     this.vars.set(name, value);
     if (this.opts.allexport) this.vars.entry(name)!.exported = true;
     if (name === 'PATH') this.hash.clear();
@@ -948,6 +949,11 @@ export class Interp {
       this.vars.setIndexed(a.name, idx, old + value);
       return;
     }
+    if (a.append && this.vars.entry(a.name)?.integer) {
+      // declare -i n; n+=3 adds
+      this.assignVar(a.name, `${this.getVar(a.name) || 0}+(${value || 0})`);
+      return;
+    }
     this.assignVar(a.name, a.append ? (this.getVar(a.name) ?? '') + value : value);
   }
 
@@ -1309,6 +1315,10 @@ export class Interp {
       Object.hasOwn(BUILTINS, name) ||
       Object.hasOwn(this.host.utilities, name)
     );
+  }
+
+  isUtilityName(name: string): boolean {
+    return Object.hasOwn(this.host.utilities, name);
   }
 
   isExecutableFile(path: string): boolean {

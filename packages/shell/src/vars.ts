@@ -7,6 +7,8 @@ export interface Var {
   array?: (string | undefined)[];
   exported: boolean;
   readonly: boolean;
+  /** declare -i: assignments are evaluated as arithmetic. */
+  integer?: boolean;
 }
 
 export class ReadonlyError extends Error {

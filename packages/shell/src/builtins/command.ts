@@ -28,13 +28,23 @@ export const KEYWORDS = new Set([
 
 type Kind = 'alias' | 'keyword' | 'function' | 'builtin' | 'file';
 
-function classify(sh: Interp, name: string, all: boolean): { kind: Kind; detail: string }[] {
+/**
+ * What a name runs as. `viaCommand`: as `command name` would find it, where the built-in
+ * utilities (ls, cp...) give way to the system's programs.
+ */
+function classify(
+  sh: Interp,
+  name: string,
+  all: boolean,
+  viaCommand = false,
+): { kind: Kind; detail: string }[] {
   const found: { kind: Kind; detail: string }[] = [];
   const alias = sh.aliases.get(name);
   if (alias !== undefined) found.push({ kind: 'alias', detail: alias });
   if (KEYWORDS.has(name)) found.push({ kind: 'keyword', detail: '' });
   if (sh.functions.has(name)) found.push({ kind: 'function', detail: '' });
-  if (sh.isBuiltinName(name)) found.push({ kind: 'builtin', detail: '' });
+  const utilityOnly = viaCommand && sh.isUtilityName(name) && sh.findInPath(name) !== undefined;
+  if (sh.isBuiltinName(name) && !utilityOnly) found.push({ kind: 'builtin', detail: '' });
   if (all || found.length === 0) {
     const path = sh.findInPath(name);
     if (path && (name.includes('/') ? sh.isExecutableFile(path) : true))
@@ -96,7 +106,7 @@ export async function commandBuiltin(sh: Interp, argv: string[]): Promise<number
     let status = 0;
     let text = '';
     for (const name of args) {
-      const [f] = classify(sh, name, false);
+      const [f] = classify(sh, name, false, true);
       if (!f) {
         if (verbose === 'V') sh.diag(`command: ${name}: not found`);
         status = 1;

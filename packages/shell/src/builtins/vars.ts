@@ -177,6 +177,11 @@ function declareInScope(sh: Interp, argv: string[], local: boolean): number {
     }
     try {
       if (local) sh.vars.declareLocal(name);
+      if (flags.has('i')) {
+        if (!sh.vars.entry(name))
+          sh.vars.vars.set(name, { value: undefined, exported: false, readonly: false });
+        sh.vars.entry(name)!.integer = !remove;
+      }
       if (arrayLiteral) sh.vars.setArray(name, splitArrayLiteral(value!));
       else setFromArg(sh, name, value, append);
       if (flags.has('a') && !sh.vars.entry(name)) sh.vars.setArray(name, []);
