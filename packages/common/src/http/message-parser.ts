@@ -36,8 +36,6 @@ export interface Framing {
   /** Body length for 'length'. */
   contentLength: number;
   keepAlive: boolean;
-  /** After this message the connection carries no more HTTP (CONNECT, 101 Switching Protocols). */
-  tunnel: boolean;
 }
 
 enum State {
@@ -70,7 +68,7 @@ const MAX_CHUNK_LINE = 4096;
  * the chunk unless it straddles two reads; bodies are handed on as views of the input. A
  * subclass parses the start line and decides the framing from the fields.
  */
-export abstract class MessageParser<Head> {
+export abstract class MessageParser<Head extends Framing> {
   protected readonly events: MessageEvents<Head>;
   protected readonly limits: ParserLimits;
   private state = State.Head;
@@ -105,8 +103,11 @@ export abstract class MessageParser<Head> {
   /** Parses the request or status line in buf[start, end) and keeps what it needs. */
   protected abstract startLine(buf: Buffer, start: number, end: number): void;
 
-  /** The head is complete: build it from the start line and the fields, decide the framing. */
-  protected abstract headComplete(fields: string[]): { head: Head; framing: Framing };
+  /**
+   * The head is complete: build it from the start line and the fields with its framing, and
+   * say whether the connection stops carrying HTTP after it (CONNECT, 101).
+   */
+  protected abstract headComplete(fields: string[]): { head: Head; tunnel: boolean };
 
   /** True between messages with nothing of the next one received yet. */
   get idle(): boolean {
@@ -275,17 +276,18 @@ export abstract class MessageParser<Head> {
   }
 
   private onHeadSection(): void {
-    const { head, framing } = this.headComplete(this.fields);
+    const { head, tunnel } = this.headComplete(this.fields);
+    const framing: Framing = head;
     this.resetSection();
     const max = this.limits.maxBodyBytes;
     if (max > 0 && framing.body === 'length' && framing.contentLength > max) {
       throw parseError('body-too-large', `body of ${framing.contentLength} bytes over ${max}`);
     }
-    this.keepAlive = framing.keepAlive && !framing.tunnel && framing.body !== 'until-close';
+    this.keepAlive = framing.keepAlive && !tunnel && framing.body !== 'until-close';
     this.bodyTotal = 0;
     this.events.onHead(head);
     if (this.state !== State.Head) return; // stopped by the caller
-    if (framing.tunnel || framing.body === 'none') {
+    if (tunnel || framing.body === 'none') {
       this.complete([]);
     } else if (framing.body === 'length') {
       this.remaining = framing.contentLength;

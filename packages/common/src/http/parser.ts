@@ -72,15 +72,7 @@ export class RequestParser extends MessageParser<RequestHead> {
     this.requestLine = undefined;
     head.rawHeaders = fields;
     applyFraming(head, indexFields(fields, head.headers), this.requireHost);
-    return {
-      head,
-      framing: {
-        body: head.body,
-        contentLength: head.contentLength,
-        keepAlive: head.keepAlive,
-        tunnel: head.connect,
-      },
-    };
+    return { head, tunnel: head.connect };
   }
 }
 

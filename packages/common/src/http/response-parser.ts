@@ -65,7 +65,7 @@ export class ResponseParser extends MessageParser<ResponseHead> {
     this.statusLine = parseStatusLine(buf, start, end);
   }
 
-  protected headComplete(fields: string[]): { head: ResponseHead; framing: Framing } {
+  protected headComplete(fields: string[]): { head: ResponseHead; tunnel: boolean } {
     const line = this.statusLine!;
     this.statusLine = undefined;
     const headers = Object.create(null) as Record<string, string>;
@@ -87,15 +87,7 @@ export class ResponseParser extends MessageParser<ResponseHead> {
       contentLength: 0,
     };
     frameResponse(head, names);
-    return {
-      head,
-      framing: {
-        body: head.body,
-        contentLength: head.contentLength,
-        keepAlive: head.keepAlive,
-        tunnel: head.tunnel,
-      },
-    };
+    return { head, tunnel: head.tunnel };
   }
 }
 
