@@ -33,8 +33,8 @@ t.test('line decoder splits CRLF and LF lines', async (t) => {
 });
 
 t.test('line decoder gives the same lines under every split of the input', async (t) => {
-  const input = Buffer.from('PING\r\nSET k v\r\n\r\nx\nlast line\r\npartial');
-  const expected = ['PING', 'SET k v', '', 'x', 'last line'];
+  const input = Buffer.from('PING\r\nSET k v\r\n\r\nx\na\rb\r\nlast line\r\npartial');
+  const expected = ['PING', 'SET k v', '', 'x', 'a\rb', 'last line'];
   let cases = 0;
   for (const pieces of splits(input, true)) {
     const decoder = new LineDecoder({ maxLineLength: 64 });
