@@ -211,8 +211,13 @@ export class Parser {
     for (;;) {
       const c = this.src[this.pos];
       if (c === ' ' || c === '\t') this.pos++;
-      else if (c === '\\' && this.src[this.pos + 1] === '\n') this.pos += 2;
-      else if (c === '#') {
+      else if (c === '\\' && this.src[this.pos + 1] === '\n') {
+        this.pos += 2;
+        if (this.pos >= this.src.length) this.endsWithContinuation = true;
+      } else if (c === '\\' && this.pos + 1 === this.src.length) {
+        this.endsWithContinuation = true;
+        this.pos++;
+      } else if (c === '#') {
         while (this.pos < this.src.length && this.src[this.pos] !== '\n') this.pos++;
       } else return;
     }
@@ -892,6 +897,8 @@ export class Parser {
 
   /** Set when a here-document reached the end of input without its delimiter. */
   heredocUnterminated = false;
+  /** Set when the input ends with a backslash line continuation (more lines needed). */
+  endsWithContinuation = false;
 
   // ---- words ----
 
@@ -936,11 +943,13 @@ export class Parser {
         const n = this.src[this.pos + 1];
         if (n === '\n') {
           this.pos += 2;
+          if (this.pos >= this.src.length) this.endsWithContinuation = true;
           continue;
         }
         flush();
         if (n === undefined) {
           parts.push({ type: 'lit', value: '\\' });
+          this.endsWithContinuation = true;
           this.pos++;
           continue;
         }
@@ -1197,6 +1206,8 @@ export class Parser {
       const one = this.src[this.pos];
       if (one !== undefined && '-=?+#%/:^,'.includes(one)) op = one;
     }
+    if (!op && this.pos >= this.src.length)
+      this.error("unexpected EOF while looking for `}'", true);
     if (!op) this.badSubstitution();
     this.pos += op.length;
     part.op = op;

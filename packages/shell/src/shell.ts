@@ -80,9 +80,7 @@ export class Shell {
       if (e instanceof ParseError) return e.incomplete;
       throw e;
     }
-    if (parser.heredocUnterminated) return true;
-    // a trailing backslash-newline or a trailing pipe/&&/|| is handled by the parser as EOF
-    return /(^|[^\\])\\$/.test(source.replace(/\n$/, ''));
+    return parser.heredocUnterminated || parser.endsWithContinuation;
   }
 
   getVar(name: string): string | undefined {
