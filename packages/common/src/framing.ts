@@ -26,6 +26,8 @@ export class ByteQueue {
   /** Byte at `offset` from the read position; -1 past the end. */
   byteAt(offset: number): number {
     if (offset < 0 || offset >= this.total) return -1;
+    const first = this.chunks[this.first]!;
+    if (this.head + offset < first.length) return first[this.head + offset]!;
     const [index, pos] = this.locate(offset);
     return this.chunks[index]![pos]!;
   }
@@ -33,8 +35,13 @@ export class ByteQueue {
   /** Offset of the first `byte` at or after `from`, or -1. Each chunk is searched natively. */
   indexOf(byte: number, from = 0): number {
     if (from >= this.total) return -1;
-    let [index, pos] = this.locate(Math.max(0, from));
-    let base = Math.max(0, from) - (pos - (index === this.first ? this.head : 0));
+    from = Math.max(0, from);
+    // Most searches start in the first chunk; locate() walks the list for the others.
+    let [index, pos] =
+      this.head + from < this.chunks[this.first]!.length
+        ? [this.first, this.head + from]
+        : this.locate(from);
+    let base = from - (pos - (index === this.first ? this.head : 0));
     for (; index < this.chunks.length; index++) {
       const chunk = this.chunks[index]!;
       const start = index === this.first ? this.head : 0;
@@ -48,9 +55,8 @@ export class ByteQueue {
 
   /** Reads a big-endian u32 at `offset` without consuming; caller checks length first. */
   readUInt32BE(offset: number): number {
-    const [index, pos] = this.locate(offset);
-    const chunk = this.chunks[index]!;
-    if (pos + 4 <= chunk.length) return chunk.readUInt32BE(pos);
+    const first = this.chunks[this.first]!;
+    if (this.head + offset + 4 <= first.length) return first.readUInt32BE(this.head + offset);
     return (
       ((this.byteAt(offset) << 24) |
         (this.byteAt(offset + 1) << 16) |
