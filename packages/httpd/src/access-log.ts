@@ -1,4 +1,5 @@
 import { type WriteStream, createWriteStream } from 'node:fs';
+import { hostname } from 'node:os';
 import type { HttpResponse } from './response.js';
 
 export type AccessLogFormat = 'combined' | 'json';
@@ -6,6 +7,8 @@ export type AccessLogFormat = 'combined' | 'json';
 /** Lines are gathered and written at most this often, so logging costs no write per request. */
 const FLUSH_MS = 100;
 const FLUSH_BYTES = 64 * 1024;
+
+const HOSTNAME = hostname();
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -106,6 +109,9 @@ function jsonLine(response: HttpResponse): string {
   return `${JSON.stringify({
     level: 30,
     time: now,
+    pid: process.pid,
+    hostname: HOSTNAME,
+    name: 'strata-httpd',
     msg: 'request',
     remote: response.conn.remoteAddress || 'unix:',
     method: head.method,

@@ -108,6 +108,8 @@ export class HttpSession implements ConnectionHandler {
 
   private onComplete(): void {
     if (this.receiving) {
+      // The body came without waiting for 100 Continue: too late to send one.
+      if (this.awaitingContinue === this.receiving) this.awaitingContinue = undefined;
       this.queue.push(this.receiving);
       this.receiving = undefined;
     }

@@ -178,6 +178,14 @@ t.test('Expect: 100-continue', async (t) => {
   await new Promise((r) => setTimeout(r, 150));
   t.match(received, /100 Continue\r\n\r\nHTTP\/1\.1 405 Method Not Allowed/);
   socket.destroy();
+  // A client that sends the body at once gets no interim response at all.
+  const eager = await exchange(
+    port,
+    'PUT /a.txt HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc',
+    { expect: 1, timeoutMs: 500 },
+  );
+  t.notMatch(eager.data.toString(), /100 Continue/);
+  t.equal(eager.responses[0]?.status, 405);
 });
 
 t.test('max connections: the one too many gets 503', async (t) => {
