@@ -257,6 +257,7 @@ export class Interp {
     c.jobs = new JobTable();
     c.hash = this.hash;
     c.shopts = new Map(this.shopts);
+    c.dirStack = this.dirStack.slice();
     c.isSubshell = true;
     // break/continue do not cross a subshell boundary: there they end the subshell (status 1)
     c.enclosingLoops = this.loopDepth + this.enclosingLoops;
@@ -1315,6 +1316,17 @@ export class Interp {
       Object.hasOwn(BUILTINS, name) ||
       Object.hasOwn(this.host.utilities, name)
     );
+  }
+
+  /** The directory stack of pushd/popd (without the current directory). */
+  dirStack: string[] = [];
+
+  builtinNames(): string[] {
+    return [
+      ...Object.keys(SPECIAL_BUILTINS),
+      ...Object.keys(BUILTINS),
+      ...Object.keys(this.host.utilities),
+    ].sort();
   }
 
   isUtilityName(name: string): boolean {

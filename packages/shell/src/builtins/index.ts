@@ -20,9 +20,12 @@ import {
   returnBuiltin,
   trueBuiltin,
 } from './control.js';
+import { dirsBuiltin, popdBuiltin, pushdBuiltin } from './dirs.js';
 import { echoBuiltin } from './echo.js';
 import { evalBuiltin, sourceBuiltin } from './eval.js';
-import { fgBuiltin, jobsBuiltin, killBuiltin, waitBuiltin } from './jobs.js';
+import { helpBuiltin } from './help.js';
+import { disownBuiltin, fgBuiltin, jobsBuiltin, killBuiltin, waitBuiltin } from './jobs.js';
+import { mapfileBuiltin } from './mapfile.js';
 import {
   clearBuiltin,
   getoptsBuiltin,
@@ -71,19 +74,26 @@ export const BUILTINS: Record<string, Builtin> = {
   clear: clearBuiltin,
   command: commandBuiltin,
   declare: declareBuiltin,
+  dirs: dirsBuiltin,
+  disown: disownBuiltin,
   echo: echoBuiltin,
   false: falseBuiltin,
   fg: fgBuiltin,
   getopts: getoptsBuiltin,
   hash: hashBuiltin,
+  help: helpBuiltin,
   history: historyBuiltin,
   jobs: jobsBuiltin,
   kill: killBuiltin,
   let: letBuiltin,
   local: localBuiltin,
+  mapfile: mapfileBuiltin,
+  popd: popdBuiltin,
   printf: printfBuiltin,
+  pushd: pushdBuiltin,
   pwd: pwdBuiltin,
   read: readBuiltin,
+  readarray: mapfileBuiltin,
   shopt: shoptBuiltin,
   source: sourceBuiltin,
   test: testBuiltin,

@@ -133,3 +133,19 @@ export async function fgBuiltin(sh: Interp, argv: string[]): Promise<number> {
   sh.jobs.remove(job);
   return status;
 }
+
+export function disownBuiltin(sh: Interp, argv: string[]): number {
+  const specs = argv.slice(1).filter((a) => !a.startsWith('-'));
+  if (argv.includes('-a') || specs.length === 0) {
+    const all = argv.includes('-a') ? sh.jobs.jobs.slice() : sh.jobs.jobs.slice(-1);
+    for (const job of all) sh.jobs.remove(job);
+    return 0;
+  }
+  let status = 0;
+  for (const spec of specs) {
+    const job = sh.jobs.find(spec);
+    if (!job) status = fail(sh, 'disown', `${spec}: no such job`);
+    else sh.jobs.remove(job);
+  }
+  return status;
+}
