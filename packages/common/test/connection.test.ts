@@ -52,6 +52,9 @@ class FakeSocket extends EventEmitter {
   end() {
     this.ended = true;
   }
+  get writableEnded() {
+    return this.ended;
+  }
   destroy() {
     this.destroyed = true;
   }
@@ -198,6 +201,12 @@ t.test('in-flight work delays end after a half-close and during shutdown', async
   t.equal(third.conn.markClosed()?.message, 'x');
   third.conn.end('late');
   t.same(third.socket.writes, ['bye'], 'end after close is a no-op');
+
+  const fourth = connection();
+  fourth.conn.end();
+  fourth.conn.write('too late');
+  await nextTurn();
+  t.same(fourth.socket.writes, [], 'a write after end is dropped, not sent after the FIN');
 });
 
 t.test('identity', async (t) => {

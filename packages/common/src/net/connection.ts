@@ -92,7 +92,8 @@ export class Connection {
 
   /** Queues bytes; they leave in one write at the end of this loop turn. */
   write(data: Buffer | string): void {
-    if (this.isClosed || this.socket.destroyed) return;
+    // After end() the socket refuses writes with an error event; late replies are dropped here.
+    if (this.isClosed || this.socket.destroyed || this.socket.writableEnded) return;
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (size === 0) return;
     this.output.push(data);
