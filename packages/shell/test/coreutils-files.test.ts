@@ -23,6 +23,7 @@ chmod 750 d/s
 touch e/g
 printf 'a\\tb\\n\\n\\n\\nc\\001\\177\\303\\251\\nlast' > text
 printf '\\n\\nx\\n' > blank
+touch -d '2001-01-01' g
 `;
 
 const CASES: Record<string, Array<[string, Omit<DifferentialCase, 'setup'>]>> = {
@@ -61,6 +62,14 @@ const CASES: Record<string, Array<[string, Omit<DifferentialCase, 'setup'>]>> = 
     ['-i for two files in one read', { args: ['-i', 'g', 'text', 'e/d2/..'], stdin: 'n\ny\n' }],
     ['trailing slash on a directory source', { args: ['-r', 'd/', 'e3/'] }],
     ['invalid option', { args: ['-y', 'g', 'h'] }],
+    ['-l', { args: ['-lv', 'g', 'h'] }],
+    ['-l onto an existing file', { args: ['-l', 'g', 'text'] }],
+    ['-lf', { args: ['-lf', 'g', 'text'] }],
+    ['-rl', { args: ['-rl', 'd', 'copy'] }],
+    ['-s', { args: ['-sv', 'g', 'h'] }],
+    ['-s relative into a directory', { args: ['-s', 'g', 'z/g'] }],
+    ['-s onto an existing file', { args: ['-s', 'g', 'text'] }],
+    ['-u with a newer destination', { args: ['-uv', 'g', 'text'] }],
   ],
   mv: [
     ['rename', { args: ['-v', 'g', 'h'] }],

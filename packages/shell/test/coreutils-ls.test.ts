@@ -1,6 +1,6 @@
 import { tempDir } from '@strata/common/testing';
 import t from 'tap';
-import { layoutColumns } from '../src/coreutils/ls.js';
+import { layoutColumns } from '../src/coreutils/columns.js';
 import { buildTree, differential, runGnu, runOurs } from './coreutils-helpers.js';
 
 /** A tree with the awkward cases: hidden files, quoting, links, modes, old and future dates. */
@@ -43,6 +43,12 @@ const LS_CASES: Array<[string, string[]]> = [
   ['-lF', ['-lF']],
   ['-p', ['-p']],
   ['-i', ['-i', 'a', 'seven']],
+  ['-s', ['-s']],
+  ['-sh in columns', ['-shC', '-w', '60']],
+  ['-lsi', ['-lsi', 'dir', 'seven']],
+  ['-c shows and sorts by change time', ['-c']],
+  ['-lc', ['-lc']],
+  ['-ltu', ['-ltu']],
   ['-n', ['-n', 'seven']],
   ['-g and -o', ['-go', 'dir']],
   ['symlink to dir on the command line is followed', ['ldir']],

@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import { errnoCode, report, strerror } from './errors.js';
 import { baseName, joinName, readDirectory } from './paths.js';
 import type { Prompter } from './prompt.js';
-import { quote } from './quote.js';
+import { quote, shellQuote } from './quote.js';
 import type { OutputSink } from './types.js';
 
 /**
@@ -42,6 +42,10 @@ export interface CopyOptions {
   overwrite: 'always' | 'never' | 'ask';
   /** -f: remove a destination that cannot be opened for writing, then retry. */
   force: boolean;
+  /** -u: skip files whose destination is as new as the source. */
+  update?: boolean;
+  /** -l makes hard links and -s symbolic links instead of copying files. */
+  link?: 'hard' | 'symbolic';
   verbose: boolean;
   /** mv's cross-device messages say "created directory" and "copied". */
   verboseStyle: 'cp' | 'mv';
@@ -107,10 +111,12 @@ export class Copier {
       return this.fail(`cannot overwrite directory ${quote(destination)} with non-directory`);
     }
     if (destStat && options.overwrite === 'never') return true;
+    if (destStat && options.update && destStat.mtimeMs >= sourceStat.mtimeMs) return true;
     if (destStat && options.overwrite === 'ask') {
       const question = `${options.util}: overwrite ${quote(destination)}? `;
       if (!(await this.prompter.confirm(question))) return true;
     }
+    if (options.link) return this.makeLink(source, sourcePath, destination, destPath, destStat);
     if (options.preserveLinks && sourceStat.nlink > 1) {
       const key = `${sourceStat.dev}:${sourceStat.ino}`;
       const earlier = this.copiedInodes.get(key);
@@ -153,6 +159,36 @@ export class Copier {
     } else {
       this.stdout.write(`${quote(source)} -> ${quote(destination)}\n`);
     }
+  }
+
+  /** cp -l and cp -s: the destination becomes a link to the source instead of a copy. */
+  private async makeLink(
+    source: string,
+    sourcePath: string,
+    destination: string,
+    destPath: string,
+    destStat: Stats | undefined,
+  ): Promise<boolean> {
+    const symbolic = this.options.link === 'symbolic';
+    if (symbolic && !source.startsWith('/') && destination.includes('/')) {
+      return this.fail(
+        `${shellQuote(destination)}: can make relative symbolic links only in current directory`,
+      );
+    }
+    try {
+      if (destStat && this.options.force) await unlink(destPath);
+      if (symbolic) await symlink(source, destPath);
+      else if (this.options.dereference === 'never') await link(sourcePath, destPath);
+      // link(2) does not follow a symbolic link; linking to its target means resolving it.
+      else await link(await realpath(sourcePath), destPath);
+    } catch (error) {
+      const kind = symbolic ? 'symbolic' : 'hard';
+      return this.fail(
+        `cannot create ${kind} link ${quote(destination)} to ${quote(source)}: ${strerror(error)}`,
+      );
+    }
+    this.announce(source, destination, false);
+    return true;
   }
 
   private async hardLink(

@@ -19,6 +19,9 @@ const OPTIONS: OptionSpec[] = [
   { key: 'dereference', short: 'L', long: 'dereference' },
   { key: 'dereference-command-line', short: 'H' },
   { key: 'verbose', short: 'v', long: 'verbose' },
+  { key: 'update', short: 'u', long: 'update' },
+  { key: 'link', short: 'l', long: 'link' },
+  { key: 'symbolic-link', short: 's', long: 'symbolic-link' },
   { key: 'target-directory', short: 't', long: 'target-directory', argument: 'required' },
   { key: 'no-target-directory', short: 'T', long: 'no-target-directory' },
 ];
@@ -34,14 +37,18 @@ Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY.
                                  opened, remove it and try again
   -i, --interactive            prompt before overwrite
   -H                           follow command-line symbolic links in SOURCE
+  -l, --link                   hard link files instead of copying
   -L, --dereference            always follow symbolic links in SOURCE
   -n, --no-clobber             do not overwrite an existing file
   -P, --no-dereference         never follow symbolic links in SOURCE
   -p                           same as --preserve=mode,ownership,timestamps
       --preserve[=ATTR_LIST]   preserve mode, ownership, timestamps, links, all
   -R, -r, --recursive          copy directories recursively
+  -s, --symbolic-link          make symbolic links instead of copying
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
   -T, --no-target-directory    treat DEST as a normal file
+  -u, --update                 copy only when the SOURCE file is newer than the
+                                 destination file or it is missing
   -v, --verbose                explain what is being done
       --help                   display this help and exit
 
@@ -123,6 +130,15 @@ export const cp: Utility = async (ctx) => {
       case 'verbose':
         options.verbose = true;
         break;
+      case 'update':
+        options.update = true;
+        break;
+      case 'link':
+        options.link = 'hard';
+        break;
+      case 'symbolic-link':
+        options.link = 'symbolic';
+        break;
       case 'target-directory':
         targetDirectory = value;
         break;
@@ -131,8 +147,10 @@ export const cp: Utility = async (ctx) => {
         break;
     }
   }
-  // Recursive copies keep symbolic links as links unless -L or -H says otherwise.
-  options.dereference = dereference ?? (options.recursive ? 'never' : 'always');
+  // Recursive copies keep symbolic links as links unless -L or -H says otherwise (GNU makes
+  // an exception for -l, which links to what the symbolic links point to).
+  const keepLinks = options.recursive && options.link !== 'hard';
+  options.dereference = dereference ?? (keepLinks ? 'never' : 'always');
   const transfers = await planTransfers(
     ctx,
     'cp',

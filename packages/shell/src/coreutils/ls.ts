@@ -7,6 +7,7 @@ import { compareBytes, joinName, resolveOperand, readDirectory } from './paths.j
 import { isUtf8Locale, quote, shellQuote } from './quote.js';
 import type { Utility, UtilityContext } from './types.js';
 import { IdNames } from './users.js';
+import { byteColumns, layoutColumns } from './columns.js';
 import { stringWidth } from './width.js';
 
 /**
@@ -38,6 +39,9 @@ const OPTIONS: OptionSpec[] = [
   { key: 'unsorted', short: 'U' },
   { key: 'sort', long: 'sort', argument: 'required' },
   { key: 'inode', short: 'i', long: 'inode' },
+  { key: 'blocks', short: 's', long: 'size' },
+  { key: 'ctime', short: 'c' },
+  { key: 'atime', short: 'u' },
   { key: 'dereference', short: 'L', long: 'dereference' },
   { key: 'dereference-command-line', short: 'H', long: 'dereference-command-line' },
   { key: 'width', short: 'w', long: 'width', argument: 'required' },
@@ -54,6 +58,8 @@ Entries are sorted by name in the C locale's byte order unless -t, -S, -U or --s
 
   -a, --all                  do not ignore entries starting with .
   -A, --almost-all           do not list implied . and ..
+  -c                         with -lt: sort by, and show, ctime; with -l: show
+                               ctime; otherwise: sort by ctime, newest first
   -C                         list entries by columns
   -d, --directory            list directories themselves, not their contents
   -F, --classify             append indicator (one of */=@|) to entries
@@ -70,8 +76,10 @@ Entries are sorted by name in the C locale's byte order unless -t, -S, -U or --s
   -p                         append / indicator to directories
   -r, --reverse              reverse order while sorting
   -R, --recursive            list subdirectories recursively
+  -s, --size                 print the allocated size of each file, in blocks
   -S                         sort by file size, largest first
   -t                         sort by modification time, newest first
+  -u                         like -c, with access time
   -U                         do not sort; list entries in directory order
   -w, --width=COLS           set output width to COLS
   -x                         list entries by lines instead of by columns
@@ -104,6 +112,8 @@ interface Config {
   group: boolean;
   numeric: boolean;
   inode: boolean;
+  blocks: boolean;
+  time: 'mtime' | 'ctime' | 'atime';
   directoriesFirst: boolean;
   utf8: boolean;
 }
@@ -117,7 +127,8 @@ interface FileStat {
   blocks: bigint;
   ino: bigint;
   rdev: number;
-  mtimeNs: bigint;
+  /** The time -l shows and -t sorts by: modification, or change (-c), or access (-u). */
+  timeNs: bigint;
 }
 
 interface Entry {
@@ -130,7 +141,11 @@ interface Entry {
   targetStat?: FileStat;
 }
 
-async function statFile(path: string, follow: boolean): Promise<FileStat> {
+async function statFile(
+  path: string,
+  follow: boolean,
+  time: Config['time'] = 'mtime',
+): Promise<FileStat> {
   const s = follow ? await stat(path, { bigint: true }) : await lstat(path, { bigint: true });
   return {
     mode: Number(s.mode),
@@ -141,7 +156,7 @@ async function statFile(path: string, follow: boolean): Promise<FileStat> {
     blocks: s.blocks,
     ino: s.ino,
     rdev: Number(s.rdev),
-    mtimeNs: s.mtimeNs,
+    timeNs: time === 'ctime' ? s.ctimeNs : time === 'atime' ? s.atimeNs : s.mtimeNs,
   };
 }
 
@@ -162,10 +177,13 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
     group: true,
     numeric: false,
     inode: false,
+    blocks: false,
+    time: 'mtime',
     directoriesFirst: false,
     utf8: isUtf8Locale(ctx.env),
   };
   let dereference: Config['dereference'] | undefined;
+  let sortChosen = false;
   const styleFromEnv = ctx.env.QUOTING_STYLE;
   if (styleFromEnv === 'literal' || styleFromEnv?.startsWith('shell-escape')) {
     config.quoting = styleFromEnv as Quoting;
@@ -228,16 +246,20 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         break;
       case 'time':
         config.sort = 'time';
+        sortChosen = true;
         break;
       case 'size':
         config.sort = 'size';
+        sortChosen = true;
         break;
       case 'unsorted':
         config.sort = 'none';
+        sortChosen = true;
         break;
       case 'sort':
         if (value === 'none' || value === 'size' || value === 'time' || value === 'name') {
           config.sort = value;
+          sortChosen = true;
         } else {
           return `invalid argument ${quote(value ?? '')} for '--sort'\nValid arguments are:\n  - 'none'\n  - 'time'\n  - 'size'\n  - 'name'`;
         }
@@ -247,6 +269,15 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         break;
       case 'inode':
         config.inode = true;
+        break;
+      case 'blocks':
+        config.blocks = true;
+        break;
+      case 'ctime':
+        config.time = 'ctime';
+        break;
+      case 'atime':
+        config.time = 'atime';
         break;
       case 'dereference':
         dereference = 'always';
@@ -277,6 +308,8 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         break;
     }
   }
+  // -c and -u sort by that time unless the long format shows it (or a sort was chosen).
+  if (config.time !== 'mtime' && config.format !== 'long' && !sortChosen) config.sort = 'time';
   // GNU follows command-line symlinks to directories unless the listing shows the links.
   config.dereference =
     dereference ??
@@ -333,6 +366,10 @@ class Lister {
     return this.status;
   }
 
+  private stat(path: string, follow: boolean): Promise<FileStat> {
+    return statFile(path, follow, this.config.time);
+  }
+
   private fail(status: number, message: string): void {
     report(this.ctx.stderr, 'ls', message);
     this.status = Math.max(this.status, status);
@@ -342,12 +379,12 @@ class Lister {
     const path = resolveOperand(this.ctx, operand);
     const { dereference } = this.config;
     try {
-      let fileStat = await statFile(
+      let fileStat = await this.stat(
         path,
         dereference === 'always' || dereference === 'command-line',
       );
       if (isLinkMode(fileStat.mode) && dereference === 'command-line-dirs') {
-        const target = await statFile(path, true).catch(() => undefined);
+        const target = await this.stat(path, true).catch(() => undefined);
         if (target && isDirMode(target.mode)) fileStat = target;
       }
       return await this.withLinkInfo({ name: operand, path, stat: fileStat });
@@ -362,7 +399,7 @@ class Lister {
     const { format, indicator, directoriesFirst } = this.config;
     if (format !== 'long' && indicator === 'none' && !directoriesFirst) return entry;
     entry.linkTarget = await readlink(entry.path).catch(() => undefined);
-    entry.targetStat = await statFile(entry.path, true).catch(() => undefined);
+    entry.targetStat = await this.stat(entry.path, true).catch(() => undefined);
     return entry;
   }
 
@@ -396,7 +433,7 @@ class Lister {
     for (const name of names) {
       const path = joinName(dir.path, name);
       try {
-        const fileStat = await statFile(path, this.config.dereference === 'always');
+        const fileStat = await this.stat(path, this.config.dereference === 'always');
         entries.push(await this.withLinkInfo({ name, path, stat: fileStat }));
       } catch (error) {
         this.fail(1, `cannot access ${quote(joinName(dir.name, name))}: ${strerror(error)}`);
@@ -417,7 +454,7 @@ class Lister {
     const byName = (a: Entry, b: Entry) => compareBytes(a.name, b.name);
     const compare = (a: Entry, b: Entry): number => {
       if (sort === 'time') {
-        const diff = b.stat.mtimeNs - a.stat.mtimeNs;
+        const diff = b.stat.timeNs - a.stat.timeNs;
         return diff === 0n ? byName(a, b) : diff > 0n ? 1 : -1;
       }
       if (sort === 'size') {
@@ -466,15 +503,16 @@ class Lister {
       this.config.format !== 'single' &&
       entries.some((e) => shellQuote(e.name, { utf8 }) !== e.name);
     const names = entries.map((e) => this.quoteName(e.name, alignQuotes));
+    const prefixes = this.prefixes(entries, sizedOver);
+    if (inDirectory && (this.config.format === 'long' || this.config.blocks)) {
+      this.ctx.stdout.write(
+        `total ${this.blockCount(entries.reduce((n, e) => n + e.stat.blocks, 0n))}\n`,
+      );
+    }
     if (this.config.format === 'long') {
-      this.printLong(entries, names, inDirectory, sizedOver);
+      this.printLong(entries, names, prefixes, sizedOver);
     } else {
-      const inodes = this.config.inode ? entries.map((e) => e.stat.ino.toString()) : [];
-      const inodeWidth = Math.max(0, ...inodes.map((i) => i.length));
-      const cells = entries.map((e, i) => {
-        const inode = this.config.inode ? `${inodes[i].padStart(inodeWidth)} ` : '';
-        return inode + names[i] + this.indicator(e.stat);
-      });
+      const cells = entries.map((e, i) => prefixes[i] + names[i] + this.indicator(e.stat));
       if (this.config.format === 'single') {
         this.ctx.stdout.write(cells.map((c) => `${c}\n`).join(''));
       } else {
@@ -485,25 +523,35 @@ class Lister {
     if (entries.length > 0 || inDirectory) this.printedSomething = true;
   }
 
+  /** 512-byte blocks as ls shows them: 1K units, or human-readable with -h. */
+  private blockCount(blocks: bigint): string {
+    return this.config.human ? humanSize(blocks * 512n) : ((blocks + 1n) / 2n).toString();
+  }
+
+  /** The -i and -s columns before each name, right-aligned over the group. */
+  private prefixes(entries: Entry[], sizedOver: Entry[]): string[] {
+    const columns: Array<(e: Entry) => string> = [];
+    if (this.config.inode) columns.push((e) => e.stat.ino.toString());
+    if (this.config.blocks) columns.push((e) => this.blockCount(e.stat.blocks));
+    const widths = columns.map((column) => Math.max(0, ...sizedOver.map((e) => column(e).length)));
+    return entries.map((e) =>
+      columns.map((column, i) => `${column(e).padStart(widths[i])} `).join(''),
+    );
+  }
+
   private printLong(
     entries: Entry[],
     names: string[],
-    inDirectory: boolean,
+    prefixes: string[],
     sizedOver: Entry[],
   ): void {
     const { config, ids } = this;
     const lines: string[] = [];
-    if (inDirectory) {
-      const blocks = entries.reduce((sum, e) => sum + e.stat.blocks, 0n);
-      const total = config.human ? humanSize(blocks * 512n) : ((blocks + 1n) / 2n).toString();
-      lines.push(`total ${total}`);
-    }
     const rowOf = new Map(
       sizedOver.map((e) => {
         const { stat: s } = e;
         const device = isDeviceMode(s.mode);
         const row = {
-          inode: s.ino.toString(),
           mode: modeString(s.mode),
           links: String(s.nlink),
           owner: config.numeric ? String(s.uid) : ids.user(s.uid),
@@ -511,7 +559,7 @@ class Lister {
           major: device ? String(deviceMajor(s.rdev)) : '',
           minor: device ? String(deviceMinor(s.rdev)) : '',
           size: device ? '' : config.human ? humanSize(s.size) : s.size.toString(),
-          date: this.formatDate(s.mtimeNs),
+          date: this.formatDate(s.timeNs),
         };
         return [e, row] as const;
       }),
@@ -519,7 +567,6 @@ class Lister {
     const rows = [...rowOf.values()];
     const widest = (pick: (r: (typeof rows)[number]) => string) =>
       Math.max(0, ...rows.map((r) => pick(r).length));
-    const inodeWidth = widest((r) => r.inode);
     const linksWidth = widest((r) => r.links);
     const ownerWidth = widest((r) => r.owner);
     const groupWidth = widest((r) => r.group);
@@ -531,8 +578,7 @@ class Lister {
     );
     entries.forEach((entry, i) => {
       const r = rowOf.get(entry)!;
-      let line = config.inode ? `${r.inode.padStart(inodeWidth)} ` : '';
-      line += `${r.mode} ${r.links.padStart(linksWidth)} `;
+      let line = `${prefixes[i]}${r.mode} ${r.links.padStart(linksWidth)} `;
       if (config.owner) line += `${r.owner.padEnd(ownerWidth)} `;
       if (config.group) line += `${r.group.padEnd(groupWidth)} `;
       const size = r.major
@@ -550,13 +596,13 @@ class Lister {
   }
 
   /** `Nov 26 09:17` for times within the last six months, `Apr 18  2025` otherwise. */
-  private formatDate(mtimeNs: bigint): string {
+  private formatDate(timeNs: bigint): string {
     const parts: Record<string, string> = {};
-    const ms = Number(mtimeNs / 1_000_000n);
+    const ms = Number(timeNs / 1_000_000n);
     for (const part of this.dateParts.formatToParts(new Date(ms))) parts[part.type] = part.value;
     const month = MONTHS[Number(parts.month) - 1] ?? '???';
     const day = String(Number(parts.day)).padStart(2);
-    const recent = mtimeNs > this.nowNs - SIX_MONTHS_NS && mtimeNs <= this.nowNs;
+    const recent = timeNs > this.nowNs - SIX_MONTHS_NS && timeNs <= this.nowNs;
     if (recent) return `${month} ${day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}`;
     return `${month} ${day}  ${parts.year.padStart(4)}`;
   }
@@ -578,85 +624,10 @@ function makeDateFormat(zone: string | undefined): Intl.DateTimeFormat {
   }
 }
 
-/**
- * Columns of a name in the C locale as GNU counts them: one per printable ASCII byte; control
- * bytes and non-ASCII bytes (unprintable in that locale) count nothing.
- */
-function byteColumns(text: string): number {
-  let columns = 0;
-  for (const byte of Buffer.from(text)) if (byte >= 0x20 && byte < 0x7f) columns++;
-  return columns;
-}
-
 function deviceMajor(rdev: number): number {
   return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
 }
 
 function deviceMinor(rdev: number): number {
   return (rdev & 0xff) | ((rdev >>> 12) & ~0xff);
-}
-
-/**
- * GNU's column layout: the most columns whose widths (widest cell + 2, the last column
- * unpadded) fit in `lineWidth`, filled down the columns (or across the rows with -x), padded
- * with tabs to 8-column stops where a tab fits, as GNU ls does by default.
- */
-export function layoutColumns(
-  cells: string[],
-  lineWidth: number,
-  fill: 'columns' | 'across',
-  cellWidth: (cell: string) => number = stringWidth,
-) {
-  const count = cells.length;
-  if (count === 0) return '';
-  const widths = cells.map(cellWidth);
-  const maxColumns = Math.max(1, Math.min(count, Math.ceil(lineWidth / 3)));
-  let chosen = { columns: 1, columnWidths: [Math.max(...widths)] };
-  for (let columns = maxColumns; columns >= 1; columns--) {
-    const rows = Math.ceil(count / columns);
-    if (fill === 'columns' && Math.ceil(count / rows) !== columns) continue;
-    const columnWidths = new Array<number>(columns).fill(0);
-    widths.forEach((w, i) => {
-      const column = fill === 'columns' ? Math.floor(i / rows) : i % columns;
-      const padded = w + (column === columns - 1 ? 0 : 2);
-      if (padded > columnWidths[column]) columnWidths[column] = padded;
-    });
-    const total = columnWidths.reduce((a, b) => a + b, 0);
-    if (total < lineWidth || columns === 1) {
-      chosen = { columns, columnWidths };
-      break;
-    }
-  }
-  const { columns, columnWidths } = chosen;
-  const rows = Math.ceil(count / columns);
-  let out = '';
-  for (let row = 0; row < rows; row++) {
-    let position = 0;
-    for (let column = 0; column < columns; column++) {
-      const index = fill === 'columns' ? column * rows + row : row * columns + column;
-      if (index >= count) break;
-      out += cells[index];
-      const next = fill === 'columns' ? (column + 1) * rows + row : index + 1;
-      if (column === columns - 1 || next >= count) break;
-      out += indent(position + widths[index], position + columnWidths[column]);
-      position += columnWidths[column];
-    }
-    out += '\n';
-  }
-  return out;
-}
-
-/** Spaces and tabs from column `from` to column `to`, tabs only where one fits (tab stops of 8). */
-function indent(from: number, to: number): string {
-  let out = '';
-  while (from < to) {
-    if (Math.floor(to / 8) > Math.floor((from + 1) / 8)) {
-      out += '\t';
-      from += 8 - (from % 8);
-    } else {
-      out += ' ';
-      from++;
-    }
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { layoutColumns } from '../coreutils/ls.js';
+import { layoutColumns } from '../coreutils/columns.js';
 import { stringWidth } from '../coreutils/width.js';
 import { type Completer, commonPrefix } from './completion.js';
 import type { History } from './history.js';
