@@ -165,6 +165,9 @@ t.test('registration rules and validation', async (t) => {
     'same name and type: same metric',
   );
   t.throws(() => registry.gauge('requests_total', 'x'), { code: ErrorCode.METRICS });
+  t.throws(() => registry.counter('requests_total', 'x', () => 1), { code: ErrorCode.METRICS });
+  registry.gauge('from_callback', 'x', () => 1);
+  t.throws(() => registry.gauge('from_callback', 'x', () => 2), /already registered/);
   t.throws(() => registry.counter('bad-name', 'x'), StrataError);
   t.throws(() => registry.counter('9lives', 'x'), StrataError);
   t.throws(() => a.inc(-1), { code: ErrorCode.METRICS });

@@ -378,11 +378,11 @@ export class MetricsRegistry {
   private readonly metrics = new Map<string, AnyMetric>();
 
   counter(name: string, help: string, collect?: CollectFn): Counter {
-    return this.register(name, 'counter', () => new Counter(name, help, collect));
+    return this.register(name, 'counter', () => new Counter(name, help, collect), collect);
   }
 
   gauge(name: string, help: string, collect?: CollectFn): Gauge {
-    return this.register(name, 'gauge', () => new Gauge(name, help, collect));
+    return this.register(name, 'gauge', () => new Gauge(name, help, collect), collect);
   }
 
   histogram(
@@ -429,13 +429,20 @@ export class MetricsRegistry {
     return renderPrometheusText(this.collect(options.onError), options.prefix);
   }
 
-  private register<M extends AnyMetric>(name: string, type: MetricType, create: () => M): M {
+  private register<M extends AnyMetric>(
+    name: string,
+    type: MetricType,
+    create: () => M,
+    collect?: CollectFn,
+  ): M {
     if (!METRIC_NAME.test(name)) throw metricsError(`invalid metric name '${name}'`);
     const existing = this.metrics.get(name);
     if (existing) {
       if (existing.type !== type) {
         throw metricsError(`${name} is already registered as a ${existing.type}`);
       }
+      // Two callbacks for one name would silently lose one of them.
+      if (collect) throw metricsError(`${name} is already registered`);
       return existing as M;
     }
     const metric = create();
