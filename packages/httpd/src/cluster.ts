@@ -30,6 +30,12 @@ export async function runPrimary(
   const reports = new Map<number, WorkerReport>();
   let stopping = false;
   let unixOwner: Worker | undefined;
+  // Until one worker has listened, a dying worker means a setup error (bad root, port in
+  // use) that restarting cannot fix: the primary gives up instead of looping.
+  let anyListened = false;
+  cluster.on('listening', () => {
+    anyListened = true;
+  });
 
   const fork = (ownsUnix: boolean): Worker => {
     const worker = cluster.fork(ownsUnix ? { [UNIX_OWNER_ENV]: '1' } : {});
@@ -41,6 +47,12 @@ export async function runPrimary(
     worker.once('exit', (code, signal) => {
       reports.delete(worker.id);
       if (stopping) return;
+      if (!anyListened) {
+        stopping = true;
+        logger.fatal({ code }, 'a worker failed to start; stopping');
+        for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGKILL');
+        process.exit(1);
+      }
       logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
       const delay = Date.now() - startedAt < CRASH_LOOP_MS ? CRASH_LOOP_MS : 0;
       setTimeout(() => {

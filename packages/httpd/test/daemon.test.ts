@@ -31,6 +31,19 @@ t.test('--help, --version and bad flags', async (t) => {
   const bad = await run(process.execPath, [BIN, '--max-requests', 'many']).catch((err) => err);
   t.equal(bad.code, 2);
   t.match(bad.stderr, '--max-requests');
+  // A root that does not exist is fatal, also under --workers (no restart loop).
+  for (const workers of ['0', '2']) {
+    const missing = await run(process.execPath, [
+      BIN,
+      '--root',
+      '/nonexistent/strata',
+      '--port',
+      '0',
+      '--workers',
+      workers,
+    ]).catch((err) => err);
+    t.equal(missing.code, 1, `missing root with --workers ${workers}`);
+  }
 });
 
 t.test('curl over TCP and over a UNIX socket', async (t) => {
