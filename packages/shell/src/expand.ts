@@ -299,6 +299,8 @@ export class Expander {
         const arr = this.sh.getArray(name);
         return { list: arr, value: undefined };
       }
+      if (this.sh.vars.isAssoc(name))
+        return { list: undefined, value: this.sh.vars.getKey(name, sub) };
       const v = this.sh.getVarIndexed(name, await this.indexValue(sub));
       return { list: undefined, value: v };
     }
@@ -330,14 +332,7 @@ export class Expander {
     }
     if (p.prefix === '!' && p.index && isListIndex(p.index)) {
       // ${!a[@]}: the indices of an array
-      const v = this.sh.vars.entry(p.name);
-      const keys: string[] = [];
-      if (v?.array) {
-        v.array.forEach((x, i) => {
-          if (x !== undefined) keys.push(String(i));
-        });
-      } else if (v?.value !== undefined) keys.push('0');
-      this.emitList(keys, fb, quoted, this.isStarList(p));
+      this.emitList(this.sh.vars.keys(p.name), fb, quoted, this.isStarList(p));
       return;
     }
     let { list, value } = await this.lookup(p);

@@ -936,14 +936,16 @@ export class Interp {
 
   async performAssign(a: Assign): Promise<void> {
     if (a.array) {
-      const values = await this.expander.expandWords(a.array);
-      if (a.append) {
-        const old = this.vars.getArray(a.name) ?? [];
-        this.vars.setArray(a.name, [...old, ...values]);
-      } else this.vars.setArray(a.name, values);
+      await this.assignArrayLiteral(a.name, a.array, a.append);
       return;
     }
     const value = await this.expander.expandString(a.value);
+    if (a.index && this.vars.isAssoc(a.name)) {
+      const key = await this.expander.expandString(a.index);
+      const old = a.append ? (this.vars.getKey(a.name, key) ?? '') : '';
+      this.vars.setKey(a.name, key, old + value);
+      return;
+    }
     if (a.index) {
       const idx = Number(await this.expander.arith(a.index));
       const old = a.append ? (this.vars.getIndexed(a.name, idx) ?? '') : '';
@@ -956,6 +958,39 @@ export class Interp {
       return;
     }
     this.assignVar(a.name, a.append ? (this.getVar(a.name) ?? '') + value : value);
+  }
+
+  /** a=(x y) and a=([k]=v ...) for indexed and associative arrays. */
+  async assignArrayLiteral(name: string, words: Word[], append: boolean): Promise<void> {
+    const assoc = this.vars.isAssoc(name);
+    if (assoc && !append) this.vars.entry(name)!.assoc!.clear();
+    const values: string[] = append && !assoc ? (this.vars.getArray(name) ?? []) : [];
+    for (const w of words) {
+      const first = w[0];
+      const head = first?.type === 'lit' ? first.value : undefined;
+      const m = head === undefined ? null : /^\[([^\]]*)\]=/.exec(head);
+      if (m && head !== undefined) {
+        const rest: Word = [{ type: 'lit', value: head.slice(m[0].length) }, ...w.slice(1)];
+        const value = await this.expander.expandString(rest);
+        if (assoc) this.vars.setKey(name, m[1], value);
+        else values[Number(this.arith(m[1]))] = value;
+      } else if (assoc) {
+        throw new ExpansionError(
+          `${name}: ${await this.expander.expandString(w)}: must use subscript when assigning associative array`,
+          false,
+        );
+      } else values.push(...(await this.expander.expandWords([w])));
+    }
+    if (!assoc) this.vars.setArray(name, values);
+  }
+
+  /** Array literal text as written after `declare a=`, e.g. `([k]=v "x y")`. */
+  async assignArrayText(name: string, text: string): Promise<void> {
+    const parser = this.newParser(`x=${text}`);
+    const list = parser.parseAll();
+    const cmd = list[0]?.andOr.first.commands[0];
+    const words = cmd?.type === 'simple' ? cmd.assigns[0]?.array : undefined;
+    await this.assignArrayLiteral(name, words ?? [], false);
   }
 
   assignVar(name: string, value: string): void {

@@ -9,6 +9,8 @@ export interface Var {
   readonly: boolean;
   /** declare -i: assignments are evaluated as arithmetic. */
   integer?: boolean;
+  /** declare -A: an associative array (keys in insertion order). */
+  assoc?: Map<string, string>;
 }
 
 export class ReadonlyError extends Error {
@@ -28,7 +30,8 @@ export class VarStore {
 
   clone(): VarStore {
     const copy = new Map<string, Var>();
-    for (const [k, v] of this.vars) copy.set(k, { ...v, array: v.array?.slice() });
+    for (const [k, v] of this.vars)
+      copy.set(k, { ...v, array: v.array?.slice(), assoc: v.assoc && new Map(v.assoc) });
     const store = new VarStore(copy);
     store.frames = this.frames.map((f) => new Map(f));
     return store;
@@ -78,9 +81,46 @@ export class VarStore {
     v.value = v.array[0];
   }
 
+  isAssoc(name: string): boolean {
+    return this.vars.get(name)?.assoc !== undefined;
+  }
+
+  /** declare -A name: make (or keep) an associative array. */
+  declareAssoc(name: string): void {
+    let v = this.vars.get(name);
+    if (!v) {
+      v = { value: undefined, exported: false, readonly: false };
+      this.vars.set(name, v);
+    }
+    if (!v.assoc) {
+      v.assoc = new Map();
+      v.array = undefined;
+      v.value = undefined;
+    }
+  }
+
+  getKey(name: string, key: string): string | undefined {
+    return this.vars.get(name)?.assoc?.get(key);
+  }
+
+  setKey(name: string, key: string, value: string): void {
+    const v = this.vars.get(name);
+    if (v?.readonly) throw new ReadonlyError(name);
+    v?.assoc?.set(key, value);
+  }
+
+  keys(name: string): string[] {
+    const v = this.vars.get(name);
+    if (!v) return [];
+    if (v.assoc) return [...v.assoc.keys()];
+    if (v.array) return v.array.flatMap((x, i) => (x === undefined ? [] : [String(i)]));
+    return v.value === undefined ? [] : ['0'];
+  }
+
   getArray(name: string): string[] | undefined {
     const v = this.vars.get(name);
     if (!v) return undefined;
+    if (v.assoc) return [...v.assoc.values()];
     if (v.array) return v.array.filter((x): x is string => x !== undefined);
     return v.value === undefined ? [] : [v.value];
   }
@@ -107,10 +147,15 @@ export class VarStore {
     this.vars.delete(name);
   }
 
-  unsetIndex(name: string, index: number): void {
+  unsetIndex(name: string, index: number | string): void {
     const v = this.vars.get(name);
     if (!v) return;
     if (v.readonly) throw new ReadonlyError(name);
+    if (v.assoc) {
+      v.assoc.delete(String(index));
+      return;
+    }
+    if (typeof index === 'string') return;
     if (!v.array) {
       if (index === 0) this.unset(name);
       return;

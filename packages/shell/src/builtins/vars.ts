@@ -115,7 +115,7 @@ export function unsetBuiltin(sh: Interp, argv: string[]): number {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/.exec(name);
     try {
       if (m && mode !== 'f') {
-        sh.vars.unsetIndex(m[1], Number(sh.arith(m[2])));
+        sh.vars.unsetIndex(m[1], sh.vars.isAssoc(m[1]) ? m[2] : Number(sh.arith(m[2])));
         continue;
       }
       if (!isName(name)) {
@@ -137,7 +137,7 @@ export function unsetBuiltin(sh: Interp, argv: string[]): number {
   return status;
 }
 
-export function localBuiltin(sh: Interp, argv: string[]): number {
+export function localBuiltin(sh: Interp, argv: string[]): number | Promise<number> {
   if (!sh.vars.inFunction()) return fail(sh, 'local', 'can only be used in a function');
   return declareInScope(sh, argv, true);
 }
@@ -159,7 +159,7 @@ export async function declareBuiltin(sh: Interp, argv: string[]): Promise<number
   return declareInScope(sh, argv, sh.vars.inFunction() && !argv.some((a) => /^-\w*g/.test(a)));
 }
 
-function declareInScope(sh: Interp, argv: string[], local: boolean): number {
+async function declareInScope(sh: Interp, argv: string[], local: boolean): Promise<number> {
   let status = 0;
   const flags = new Set<string>();
   let remove = false;
@@ -182,7 +182,8 @@ function declareInScope(sh: Interp, argv: string[], local: boolean): number {
           sh.vars.vars.set(name, { value: undefined, exported: false, readonly: false });
         sh.vars.entry(name)!.integer = !remove;
       }
-      if (arrayLiteral) sh.vars.setArray(name, splitArrayLiteral(value!));
+      if (flags.has('A')) sh.vars.declareAssoc(name);
+      if (arrayLiteral) await sh.assignArrayText(name, value!);
       else setFromArg(sh, name, value, append);
       if (flags.has('a') && !sh.vars.entry(name)) sh.vars.setArray(name, []);
       const v = sh.vars.entry(name);
@@ -205,11 +206,6 @@ function declareInScope(sh: Interp, argv: string[], local: boolean): number {
     }
   }
   return status;
-}
-
-function splitArrayLiteral(v: string): string[] {
-  const inner = v.slice(1, -1).trim();
-  return inner === '' ? [] : inner.split(/\s+/).map((x) => x.replace(/^(['"])(.*)\1$/, '$2'));
 }
 
 export function shiftBuiltin(sh: Interp, argv: string[]): number {

@@ -25,8 +25,12 @@ export function baseName(path: string): string {
 /** Byte-wise comparison of names, as strcmp() sorts them in the C locale. */
 export function compareBytes(a: string, b: string): number {
   if (a === b) return 0;
+  // UTF-16 order is code point order (hence UTF-8 byte order) unless surrogates are involved.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * A directory's names in the order the file system returns them, as readdir(3) gives them to
