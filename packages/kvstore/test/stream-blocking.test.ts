@@ -2,15 +2,14 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import t from 'tap';
 import {
-  type Step,
+  type Scenario,
+  compareScenarios,
   redisServerPath,
-  runScenario,
-  startRedis,
   startStrata,
 } from './fixtures/diff-client.js';
 
 /** XREAD / XREADGROUP with BLOCK: served by XADD, `$` and `>`, group deletion, timeouts. */
-const SCENARIOS: Record<string, { clients: number; steps: Step[] }> = {
+const SCENARIOS: Record<string, Scenario> = {
   'XREAD BLOCK $ served by XADD on a new key': {
     clients: 2,
     steps: [
@@ -86,24 +85,9 @@ const KEYS = new Set(['a', 'b', 's', 'g', 'd']);
 
 t.test('blocking stream reads behave as in redis-server', async (t) => {
   const redisPath = redisServerPath(t);
-  if (!redisPath) return;
-  const redis = await startRedis(redisPath);
-  t.teardown(redis.stop);
-  const ours = await startStrata();
-  t.teardown(ours.stop);
-  for (const resp of [2, 3] as const) {
-    for (const [name, { clients, steps }] of Object.entries(SCENARIOS)) {
-      // Fresh keys per round: both servers start each scenario from the same state.
-      const prefixed = steps.map((s) =>
-        'wait' in s
-          ? s
-          : { ...s, command: s.command.map((a) => (KEYS.has(a) ? `${a}${resp}` : a)) },
-      );
-      const expected = await runScenario(redis.port, clients, prefixed, resp);
-      const actual = await runScenario(ours.port, clients, prefixed, resp);
-      t.same(actual, expected, `${name} (RESP${resp})`);
-    }
-  }
+  // Fresh keys per protocol round, so both servers start each scenario from the same state.
+  const rename = (arg: string, resp: 2 | 3) => (KEYS.has(arg) ? `${arg}${resp}` : arg);
+  if (redisPath) await compareScenarios(t, redisPath, SCENARIOS, rename);
 });
 
 t.test('node-redis and ioredis XREAD BLOCK and XREADGROUP', async (t) => {

@@ -2,15 +2,14 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import t from 'tap';
 import {
-  type Step,
+  type Scenario,
+  compareScenarios,
   redisServerPath,
-  runScenario,
-  startRedis,
   startStrata,
 } from './fixtures/diff-client.js';
 
 /** Blocking pops: served by later writes, FIFO among waiters, timeouts, MULTI. */
-const SCENARIOS: Record<string, { clients: number; steps: Step[] }> = {
+const SCENARIOS: Record<string, Scenario> = {
   'BZPOPMIN served by ZADD': {
     clients: 2,
     steps: [
@@ -66,18 +65,7 @@ const SCENARIOS: Record<string, { clients: number; steps: Step[] }> = {
 
 t.test('blocking sorted-set pops behave as in redis-server', async (t) => {
   const redisPath = redisServerPath(t);
-  if (!redisPath) return;
-  const redis = await startRedis(redisPath);
-  t.teardown(redis.stop);
-  const ours = await startStrata();
-  t.teardown(ours.stop);
-  for (const resp of [2, 3] as const) {
-    for (const [name, { clients, steps }] of Object.entries(SCENARIOS)) {
-      const expected = await runScenario(redis.port, clients, steps, resp);
-      const actual = await runScenario(ours.port, clients, steps, resp);
-      t.same(actual, expected, `${name} (RESP${resp})`);
-    }
-  }
+  if (redisPath) await compareScenarios(t, redisPath, SCENARIOS);
 });
 
 t.test('node-redis and ioredis BZPOPMIN / ZADD / ZRANGE WITHSCORES', async (t) => {

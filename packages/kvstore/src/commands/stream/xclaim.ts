@@ -2,6 +2,7 @@ import { CommandError, wrongType } from '../../command-error.js';
 import {
   type Consumer,
   type ConsumerGroup,
+  MAX_ID,
   type PendingEntry,
   type Stream,
   type StreamId,
@@ -34,17 +35,72 @@ function replyClaimed(ctx: CommandContext, stream: Stream, id: StreamId, justId:
 }
 
 /** Moves a pending entry to `consumer`. */
-function transfer(group: ConsumerGroup, pending: PendingEntry, consumer: Consumer): void {
+function transfer(pending: PendingEntry, consumer: Consumer): void {
   if (pending.consumer === consumer) return;
   pending.consumer.pending.delete(pending.id);
   pending.consumer = consumer;
   consumer.pending.set(pending.id, pending);
-  group.pending.set(pending.id, pending);
 }
 
-/** Drops a PEL entry whose stream entry no longer exists. */
-function dropDeleted(group: ConsumerGroup, id: StreamId): void {
-  group.ack(id);
+/**
+ * The bookkeeping XCLAIM and XAUTOCLAIM share: entries move to one consumer (created on first
+ * use), deleted entries leave the PEL, and every change is recorded for propagation.
+ */
+class Claim {
+  readonly claimed: StreamId[] = [];
+  readonly propagation: string[][] = [];
+  private consumer: Consumer | undefined;
+
+  constructor(
+    private readonly key: string,
+    private readonly group: ConsumerGroup,
+    private readonly consumerName: string,
+    private readonly now: number,
+  ) {}
+
+  /** Forgets a PEL entry whose stream entry no longer exists. */
+  dropDeleted(id: StreamId): void {
+    this.group.ack(id);
+    this.propagation.push(['XACK', this.key, this.group.name, formatId(id)]);
+  }
+
+  /** Gives `pending` (a new PEL entry when undefined: FORCE) to the claiming consumer. */
+  take(
+    id: StreamId,
+    pending: PendingEntry | undefined,
+    deliveryTime: number,
+    retryCount: number,
+    justId: boolean,
+  ): void {
+    this.consumer ??= this.group.consumer(this.consumerName, this.now).consumer;
+    this.consumer.seenTime = this.now;
+    if (pending) transfer(pending, this.consumer);
+    else pending = this.group.deliver(id, this.consumer, this.now, true);
+    pending.deliveryTime = deliveryTime;
+    if (retryCount >= 0) pending.deliveryCount = retryCount;
+    else if (!justId) pending.deliveryCount++;
+    this.claimed.push(id);
+    this.propagation.push(
+      claimPropagation(
+        this.key,
+        this.group,
+        this.consumerName,
+        id,
+        deliveryTime,
+        pending.deliveryCount,
+      ),
+    );
+  }
+
+  replyClaimed(ctx: CommandContext, stream: Stream, justId: boolean): void {
+    ctx.reply.arrayHeader(this.claimed.length);
+    for (const id of this.claimed) replyClaimed(ctx, stream, id, justId);
+  }
+
+  propagate(ctx: CommandContext): void {
+    ctx.propagate(this.propagation);
+    if (this.propagation.length) ctx.addDirty(this.propagation.length);
+  }
 }
 
 function lookupForClaim(ctx: CommandContext): { stream: Stream; group: ConsumerGroup } {
@@ -103,55 +159,25 @@ export const xclaim = defineCommand({
         throw new CommandError(`ERR Unrecognized XCLAIM option '${opt}'`);
       }
     }
-    const propagation: string[][] = [];
+    const claim = new Claim(key, group, argv[3], now);
     if (compareIds(lastId, group.lastId) > 0) {
       group.lastId = lastId;
-      propagation.push(setIdPropagation(key, group));
+      claim.propagation.push(setIdPropagation(key, group));
     }
     // A delivery time in the future or negative is taken as now rather than refused.
     if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
-    let consumer: Consumer | undefined;
-    const claimed: StreamId[] = [];
     for (const id of ids) {
-      let pending = group.pending.get(id);
+      const pending = group.pending.get(id);
       if (!stream.get(id)) {
-        if (pending) {
-          dropDeleted(group, id);
-          propagation.push(['XACK', key, group.name, formatId(id)]);
-        }
+        if (pending) claim.dropDeleted(id);
         continue;
       }
-      let forced = false;
-      if (force && !pending) forced = true;
-      if (!pending && !forced) continue;
+      if (!pending && !force) continue;
       if (pending && minIdle && now - pending.deliveryTime < minIdle) continue;
-      consumer ??= group.consumer(argv[3], now).consumer;
-      consumer.seenTime = now;
-      if (forced) {
-        pending = group.deliver(id, consumer, now, true);
-      } else {
-        transfer(group, pending!, consumer);
-      }
-      pending = pending!;
-      pending.deliveryTime = deliveryTime;
-      if (retryCount >= 0) pending.deliveryCount = retryCount;
-      else if (!justId) pending.deliveryCount++;
-      claimed.push(id);
-      propagation.push(
-        claimPropagation(
-          key,
-          group,
-          consumer.name,
-          id,
-          pending.deliveryTime,
-          pending.deliveryCount,
-        ),
-      );
+      claim.take(id, pending, deliveryTime, retryCount, justId);
     }
-    ctx.reply.arrayHeader(claimed.length);
-    for (const id of claimed) replyClaimed(ctx, stream, id, justId);
-    ctx.propagate(propagation);
-    if (propagation.length) ctx.addDirty(propagation.length);
+    claim.replyClaimed(ctx, stream, justId);
+    claim.propagate(ctx);
   },
 });
 
@@ -193,51 +219,29 @@ export const xautoclaim = defineCommand({
     const { stream, group } = lookupForClaim(ctx);
     const now = Date.now();
     let attempts = count * ATTEMPTS_FACTOR;
-    let consumer: Consumer | undefined;
-    const claimed: StreamId[] = [];
+    const claim = new Claim(key, group, argv[3], now);
     const deleted: StreamId[] = [];
-    const propagation: string[][] = [];
     // Snapshot the candidate IDs: the PEL changes while we claim.
-    const candidates = [
-      ...group.pending.range(start, { ms: (1n << 64n) - 1n, seq: (1n << 64n) - 1n }),
-    ];
+    const candidates = [...group.pending.range(start, MAX_ID)];
     let next = 0;
     while (attempts-- > 0 && count > 0 && next < candidates.length) {
       const [id, pending] = candidates[next++];
       if (!stream.get(id)) {
-        dropDeleted(group, id);
-        propagation.push(['XACK', key, group.name, formatId(id)]);
+        claim.dropDeleted(id);
         deleted.push(id);
         count--;
         continue;
       }
       if (minIdle && now - pending.deliveryTime < minIdle) continue;
-      consumer ??= group.consumer(argv[3], now).consumer;
-      consumer.seenTime = now;
-      transfer(group, pending, consumer);
-      pending.deliveryTime = now;
-      if (!justId) pending.deliveryCount++;
-      claimed.push(id);
+      claim.take(id, pending, now, -1, justId);
       count--;
-      propagation.push(
-        claimPropagation(
-          key,
-          group,
-          consumer.name,
-          id,
-          pending.deliveryTime,
-          pending.deliveryCount,
-        ),
-      );
     }
     reply.arrayHeader(3);
     const cursor = candidates[next]?.[0];
     reply.bulk(cursor ? formatId(cursor) : '0-0');
-    reply.arrayHeader(claimed.length);
-    for (const id of claimed) replyClaimed(ctx, stream, id, justId);
+    claim.replyClaimed(ctx, stream, justId);
     reply.arrayHeader(deleted.length);
     for (const id of deleted) replyId(reply, id);
-    ctx.propagate(propagation);
-    if (propagation.length) ctx.addDirty(propagation.length);
+    claim.propagate(ctx);
   },
 });

@@ -45,7 +45,7 @@ function rangeCommand(name: string, reverse: boolean) {
         reply.nullArray();
         return;
       }
-      replyEntries(reply, stream.range(start, end, reverse, count < 0 ? 0 : count));
+      replyEntries(reply, stream.range(start, end, reverse, Math.max(count, 0)));
     },
   });
 }

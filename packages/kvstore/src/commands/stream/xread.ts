@@ -260,9 +260,9 @@ function blockRead(ctx: CommandContext, request: ReadRequest): void {
     keys: request.keys,
     timeoutMs: request.timeoutMs,
     serve(served, key) {
-      const stream = served.db.peek(key);
-      if (!stream || stream.type !== 'stream') return false;
-      const value = stream.value as Stream;
+      const entry = served.db.peek(key);
+      if (entry?.type !== 'stream') return false;
+      const value = entry.value as Stream;
       const now = Date.now();
       if (request.group) {
         const group = value.groups.get(request.group.name);
