@@ -347,8 +347,7 @@ class Lister {
   constructor(
     private readonly ctx: UtilityContext,
     private readonly config: Config,
-  ) {
-  }
+  ) {}
 
   async run(operands: string[]): Promise<number> {
     const showHeaders = this.config.recursive || operands.length > 1;
