@@ -105,6 +105,8 @@ export interface FunctionDef {
   name: string;
   body: Compound;
   line: number;
+  /** The body's source text (for `type` and `declare -f`). */
+  text?: string;
 }
 
 export type Command = SimpleCommand | Compound | FunctionDef;

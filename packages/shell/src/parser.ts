@@ -592,15 +592,16 @@ export class Parser {
       this.skipBlanks();
       this.expectOp(')');
     }
-    return { type: 'funcdef', name: w.raw, body: this.parseFunctionBody(), line };
+    return { type: 'funcdef', name: w.raw, ...this.parseFunctionBody(), line };
   }
 
-  private parseFunctionBody(): Compound {
+  private parseFunctionBody(): { body: Compound; text: string } {
     this.skipBlanksAndNewlines();
+    const start = this.pos;
     const cmd = this.parseCommand();
     if (cmd.type === 'simple' || cmd.type === 'funcdef')
       this.error('syntax error: function body must be a compound command');
-    return cmd;
+    return { body: cmd, text: this.src.slice(start, this.pos).trim() };
   }
 
   private tryArithCommand(line: number): Compound | undefined {
@@ -782,7 +783,7 @@ export class Parser {
     if (this.src[this.pos] !== ')') this.unexpected();
     this.pos++;
     if (!name || RESERVED.has(name)) this.error(`syntax error: invalid function name`);
-    return { type: 'funcdef', name, body: this.parseFunctionBody(), line };
+    return { type: 'funcdef', name, ...this.parseFunctionBody(), line };
   }
 
   /** Alias substitution of the command word: splice the alias text into the source. */

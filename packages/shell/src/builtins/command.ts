@@ -83,7 +83,8 @@ export async function typeBuiltin(sh: Interp, argv: string[]): Promise<number> {
         if (f.kind === 'file') text += `${f.detail}\n`;
       } else if (f.kind === 'alias') text += `${name} is aliased to \`${f.detail}'\n`;
       else if (f.kind === 'keyword') text += `${name} is a shell keyword\n`;
-      else if (f.kind === 'function') text += `${name} is a function\n`;
+      else if (f.kind === 'function')
+        text += `${name} is a function\n${name} () \n${sh.functions.get(name)?.text ?? '{ :; }'}\n`;
       else if (f.kind === 'builtin') text += `${name} is a shell builtin\n`;
       else text += `${name} is ${f.detail}\n`;
     }

@@ -151,8 +151,10 @@ export async function declareBuiltin(sh: Interp, argv: string[]): Promise<number
     const names = argv.length > 2 ? argv.slice(2) : [...sh.functions.keys()].sort();
     let status = 0;
     for (const n of names) {
-      if (!sh.functions.has(n)) status = 1;
+      const fn = sh.functions.get(n);
+      if (!fn) status = 1;
       else if (argv[1] === '-F') await out(sh, `declare -f ${n}\n`);
+      else await out(sh, `${n} () \n${fn.text ?? '{ :; }'}\n`);
     }
     return status;
   }
