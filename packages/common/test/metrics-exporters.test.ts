@@ -206,7 +206,7 @@ t.test('endpoint limits: slow requests, too many clients, idle clients', async (
     port: 0,
     host: '127.0.0.1',
     render: () => 'up 1\n',
-    limits: { requestTimeoutMs: 200, maxConnections: 2, idleTimeoutMs: 400 },
+    limits: { requestTimeoutMs: 200, maxConnections: 2, idleTimeoutMs: 1000 },
   });
   t.teardown(() => server.close({ graceMs: 0 }));
   const open = (port: number) => {
