@@ -60,7 +60,9 @@ export class Shell {
   /** Parses and runs `source`; returns the exit status. `exit` sets exitRequested. */
   async run(source: string): Promise<number> {
     try {
-      return await this.interp.runSource(source);
+      const status = await this.interp.runSource(source);
+      if (this.interp.opts.interactive) this.reportFinishedJobs();
+      return status;
     } catch (e) {
       if (e instanceof ExitSignal) {
         this.exitRequested = e.status;
@@ -81,6 +83,20 @@ export class Shell {
       throw e;
     }
     return parser.heredocUnterminated || parser.endsWithContinuation;
+  }
+
+  /** bash's `[1]+  Done  cmd` notices for background jobs that ended, then forgets them. */
+  reportFinishedJobs(): void {
+    const jobs = this.interp.jobs;
+    const list = jobs.jobs;
+    const done = list.filter((j) => j.status !== undefined);
+    for (const job of done) {
+      const i = list.indexOf(job);
+      const mark = i === list.length - 1 ? '+' : i === list.length - 2 ? '-' : ' ';
+      const state = job.status === 0 ? 'Done' : `Exit ${job.status}`;
+      this.interp.writeErr(`[${job.id}]${mark}  ${state.padEnd(24)}${job.text}\n`);
+    }
+    for (const job of done) jobs.remove(job);
   }
 
   getVar(name: string): string | undefined {
