@@ -118,6 +118,8 @@ export type UtilityLike = (ctx: {
 }) => Promise<number>;
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Function call depth limit when FUNCNEST is unset. */
+const DEFAULT_FUNCNEST = 5000;
 const ASSIGN_WORD_RE = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 const DECLARATION_BUILTINS = new Set(['local', 'export', 'declare', 'typeset', 'readonly']);
 
@@ -1029,6 +1031,11 @@ export class Interp {
   }
 
   async callFunction(fn: FunctionDef, argv: string[]): Promise<number> {
+    // FUNCNEST as in bash; by default a generous cap instead of exhausting memory
+    const limit = Number(this.vars.get('FUNCNEST')) || DEFAULT_FUNCNEST;
+    if (this.funcDepth >= limit) {
+      throw new ExpansionError(`${fn.name}: maximum function nesting level exceeded (${limit})`);
+    }
     const savedPositional = this.positional;
     this.positional = argv.slice(1);
     this.vars.pushFrame();
