@@ -156,6 +156,9 @@ t.test('conditional requests', async (t) => {
   t.equal(await status({ 'If-Modified-Since': 'Tue, 02 Jan 2024 03:04:05 GMT' }), 304);
   t.equal(await status({ 'If-Modified-Since': 'Tue, 02 Jan 2024 03:04:04 GMT' }), 200);
   t.equal(await status({ 'If-Modified-Since': 'garbage' }), 200);
+  t.equal(await status({ 'If-Modified-Since': '2030' }), 200, 'not an HTTP date: ignored');
+  t.equal(await status({ 'If-Modified-Since': 'Tue Jan  2 03:04:05 2024' }), 304, 'asctime');
+  t.equal(await status({ 'If-Modified-Since': 'Tuesday, 02-Jan-24 03:04:05 GMT' }), 304, 'RFC 850');
   t.equal(
     await status({
       'If-None-Match': '"other"',

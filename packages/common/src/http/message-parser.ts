@@ -210,7 +210,10 @@ export abstract class MessageParser<Head extends Framing> {
       }
       const lf = chunk.indexOf(LF, i);
       const cr = chunk.indexOf(CR, i);
-      if (cr !== -1 && cr + 1 < n && chunk[cr + 1] !== LF) throw bareCrOrLf();
+      // A CR of this line (later lines are checked when reached) must come right before the LF.
+      if (cr !== -1 && (lf === -1 || cr < lf) && cr + 1 < n && chunk[cr + 1] !== LF) {
+        throw bareCrOrLf();
+      }
       const lineSoFar = this.lineLength + (lf === -1 ? n : lf) - i;
       if (inStartLine()) {
         if (lineSoFar > maxRequestLineBytes + 1) {

@@ -292,3 +292,68 @@ t.test('the response serializer', async (t) => {
   );
   t.same(encodeChunk(Buffer.alloc(0)), []);
 });
+
+t.test(
+  'generated inputs: no stray exception, the same outcome however the input is split',
+  async (t) => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return (seed >> 8) % n;
+    };
+    const pick = <T>(items: readonly T[]) => items[random(items.length)]!;
+    const pieces = [
+      'GET / HTTP/1.1\r\nHost: a\r\n\r\n',
+      'POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc',
+      'PUT /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nxyz\r\n0\r\nT: 1\r\n\r\n',
+      'GET /q?x=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+      '\r\n',
+      'OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n',
+    ];
+    const noise = [
+      '\r',
+      '\n',
+      ' ',
+      '\t',
+      ':',
+      '\0',
+      '\x7f',
+      '\xff',
+      '0',
+      'a',
+      ';',
+      '"',
+      'HTTP/1.1',
+    ];
+    const outcome = (chunks: Buffer[]) => {
+      const events: string[] = [];
+      const parser = new RequestParser({
+        onHead: (head) =>
+          events.push(`head ${head.method} ${head.target} ${head.rawHeaders.join('|')}`),
+        onBody: (data) => events.push(`body ${data.toString('latin1')}`),
+        onComplete: (trailers) => events.push(`complete ${trailers.join('|')}`),
+        onError: (err) => events.push(`error ${err.reason}`),
+      });
+      for (const chunk of chunks) parser.execute(chunk);
+      // Body pieces may be cut differently; compare their concatenation.
+      return events.join('\n').replace(/\nbody /g, '');
+    };
+    for (let k = 0; k < 400; k++) {
+      let text = Array.from({ length: 1 + random(4) }, () => pick(pieces)).join('');
+      for (let m = random(3); m > 0; m--) {
+        const at = random(text.length);
+        text = text.slice(0, at) + pick(noise) + text.slice(at + random(2));
+      }
+      const input = Buffer.from(text, 'latin1');
+      const whole = outcome([input]);
+      const cut = random(input.length);
+      const halves = outcome([input.subarray(0, cut), input.subarray(cut)]);
+      const bytes = outcome(Array.from(input, (b) => Buffer.from([b])));
+      if (whole !== halves || whole !== bytes) {
+        t.fail(`split changes the outcome for ${JSON.stringify(text)}`, { whole, halves, bytes });
+        return;
+      }
+    }
+    t.pass('400 generated inputs');
+  },
+);

@@ -15,9 +15,18 @@ function opaque(tag: string): string {
   return tag.startsWith('W/') ? tag.slice(2) : tag;
 }
 
-/** Seconds since the epoch from an HTTP date, or undefined when it does not parse. */
+/** The three HTTP date formats (RFC 9110 §5.6.7): IMF-fixdate, RFC 850 and asctime. */
+const HTTP_DATE =
+  /^(?:\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT|\w{6,9}, \d{2}-\w{3}-\d{2} \d{2}:\d{2}:\d{2} GMT|\w{3} \w{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/**
+ * Seconds since the epoch from an HTTP date, or undefined when it is not one (a validator
+ * that does not parse is ignored, never guessed at: `Date.parse('2024')` would succeed).
+ */
 export function parseHttpDate(text: string): number | undefined {
-  const ms = Date.parse(text);
+  const trimmed = text.trim();
+  if (!HTTP_DATE.test(trimmed)) return undefined;
+  const ms = Date.parse(trimmed.endsWith('GMT') ? trimmed : `${trimmed} GMT`);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
