@@ -587,7 +587,8 @@ export class Stream implements StoredValue {
     const commands: string[][] = [];
     const last = formatId(this.lastId);
     if (this.length === 0) {
-      commands.push(['XADD', key, 'MAXLEN', '0', last, 'x', 'y']);
+      // An empty stream: add and trim a placeholder (0-1 is always valid), then XSETID.
+      commands.push(['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y']);
     } else {
       for (const entry of this.entries())
         commands.push(['XADD', key, formatId(entry.id), ...entry.fields]);

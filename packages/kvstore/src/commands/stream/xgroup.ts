@@ -195,6 +195,8 @@ const help = sub({
   },
 });
 
+const SUBCOMMANDS = [create, setid, destroy, createconsumer, delconsumer, help];
+
 export const xgroup = defineCommand({
   name: 'xgroup',
   arity: -2,
@@ -202,8 +204,12 @@ export const xgroup = defineCommand({
   group: 'stream',
   summary: 'A container for consumer groups commands',
   since: '5.0.0',
-  subcommands: [create, setid, destroy, createconsumer, delconsumer, help],
-  handler() {
-    /* container */
+  subcommands: SUBCOMMANDS,
+  // The dispatcher resolves subcommands itself; replays that call the container directly (AOF
+  // and snapshot loading) still reach the right one.
+  handler(ctx) {
+    const sub = SUBCOMMANDS.find((spec) => isKeyword(ctx.argv[1], spec.name.toUpperCase()));
+    if (!sub) throw subcommandSyntaxError(ctx);
+    sub.handler(ctx);
   },
 });
