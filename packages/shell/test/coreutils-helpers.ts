@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { utilities } from '../src/coreutils/index.js';
 import type { OutputSink } from '../src/coreutils/types.js';
 
@@ -74,19 +77,28 @@ export function buildTree(dir: string, script: string): void {
   execFileSync('/bin/sh', ['-ec', script], { cwd: dir, env: COMPARE_ENV });
 }
 
-/** A listing of a tree with types, modes, sizes, link targets and contents, for comparing. */
+/** A listing of a tree with types, modes, link targets and content hashes, for comparing. */
 export function describeTree(dir: string): string {
-  return execFileSync(
-    '/bin/sh',
-    [
-      '-c',
-      'find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r f; do ' +
-        'if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; ' +
-        'elif [ -d "$f" ]; then echo "$f/ $(stat -c %a "$f")"; ' +
-        'else echo "$f $(stat -c %a "$f") $(cksum < "$f")"; fi; done',
-    ],
-    { cwd: dir, encoding: 'utf8', env: COMPARE_ENV },
-  );
+  const lines: string[] = [];
+  const walk = (relative: string) => {
+    const names = readdirSync(join(dir, relative)).sort();
+    for (const name of names) {
+      const path = relative ? `${relative}/${name}` : name;
+      const full = join(dir, path);
+      const info = lstatSync(full);
+      const mode = (info.mode & 0o7777).toString(8);
+      if (info.isSymbolicLink()) lines.push(`${path} -> ${readlinkSync(full)}`);
+      else if (info.isDirectory()) {
+        lines.push(`${path}/ ${mode}`);
+        walk(path);
+      } else {
+        const hash = createHash('sha1').update(readFileSync(full)).digest('hex').slice(0, 12);
+        lines.push(`${path} ${mode} ${info.size} ${hash}`);
+      }
+    }
+  };
+  walk('');
+  return lines.join('\n');
 }
 
 export interface DifferentialCase {

@@ -217,3 +217,19 @@ t.test('keys typed ahead in the same read go to the next line', async (t) => {
   h.input.type('\r');
   t.same(await third, { kind: 'line', text: 'pwd' });
 });
+
+t.test('output without a final newline is kept; the prompt starts on the next line', async (t) => {
+  const h = makeEditor({ columns: 20 });
+  h.screen.write('partial');
+  const reading = h.read();
+  h.input.type('ls');
+  await h.settle();
+  t.equal(h.screen.text(), 'partial\n$ ls');
+  h.input.type('\r');
+  await reading;
+  const next = h.read();
+  await h.settle();
+  t.equal(h.screen.text(), 'partial\n$ ls\n$', 'no blank line after a complete line');
+  h.input.type('\r');
+  await next;
+});

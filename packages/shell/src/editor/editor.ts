@@ -151,6 +151,7 @@ class EditSession {
   }
 
   start(): void {
+    this.renderer.freshLine();
     this.renderer.begin(this.prompt);
     this.renderer.draw('', 0);
   }

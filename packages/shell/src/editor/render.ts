@@ -30,6 +30,17 @@ export class Renderer {
   }
 
   /**
+   * Moves to the start of a fresh line unless the cursor is already at the start of one,
+   * without knowing where it is (zsh's PROMPT_SP trick): a row's worth of spaces ends in the
+   * pending-wrap state of the same row when it started at column 0, or on the next row after
+   * output that did not end with a newline (`printf abc`); a carriage return then goes to
+   * column 0. Output is never overwritten.
+   */
+  freshLine(): void {
+    this.output.write(`${' '.repeat(this.columns)}\r\x1b[K`);
+  }
+
+  /**
    * Starts a new edit area: writes the prompt's lines before its last one, remembers the last
    * line, which every redraw repeats.
    */
