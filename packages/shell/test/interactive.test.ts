@@ -153,3 +153,20 @@ t.test('~/.strata-shrc runs at start; PS1 colours; PS2 continuation', async (t) 
   session.send('Enter');
   t.match(await session.waitFor(/^n1\nn2$/m), /more> do echo n\$i; done\nn1\nn2/);
 });
+
+t.test('Ctrl+R runs an earlier command; output without a newline is kept', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('echo alpha-one');
+  s.send('Enter');
+  await s.waitFor(/^alpha-one$/m);
+  s.type('printf no-newline');
+  s.send('Enter');
+  await s.waitFor(/^no-newline\n.*[#$]$/m);
+  s.send('C-r');
+  s.type('alpha');
+  await s.waitFor(/\(reverse-i-search\)`alpha': echo alpha-one$/m);
+  s.send('Enter');
+  const screen = await s.waitFor((text) => text.match(/^alpha-one$/gm)?.length === 2);
+  t.match(screen, /^no-newline$/m);
+});
