@@ -191,6 +191,8 @@ const SCRIPT: string[][] = [
   ['XINFO', 'STREAM', 'nokey'],
   ['XINFO', 'STREAM', 'mk'],
   ['XINFO', 'FOO'],
+  ['TYPE', 's'],
+  ['OBJECT', 'ENCODING', 's'],
   ['SET', 'str', 'x'],
   ['XADD', 'str', '*', 'f', 'v'],
   ['XRANGE', 'str', '-', '+'],

@@ -172,6 +172,10 @@ const SCRIPT: string[][] = [
   ['ZRANGE', 'fl', '0', '-1', 'WITHSCORES'],
   ['ZSCAN', 'fl', '0'],
   ['ZSCORE', 'fl', 'a'],
+  ['OBJECT', 'ENCODING', 'fl'],
+  ['TYPE', 'fl'],
+  ['ZADD', 'long', '1', 'x'.repeat(65)],
+  ['OBJECT', 'ENCODING', 'long'],
   ['ZADD', 'z'],
   ['ZRANGE', 'z', '0'],
   ['ZCARD'],
@@ -360,6 +364,10 @@ t.test('skiplist-encoded sets (over 128 members) match too', async (t) => {
         String(random.int(0, 30)),
       ]);
   }
-  commands.push(['ZRANGE', 'big', '0', '-1', 'WITHSCORES']);
+  commands.push(['ZRANGE', 'big', '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', 'big']);
+  // Results of set operations and ZRANGESTORE get the compact encoding back when small.
+  commands.push(['ZUNIONSTORE', 'small', '1', 'big', 'WEIGHTS', '1'], ['OBJECT', 'ENCODING', 'small']);
+  commands.push(['ZRANGESTORE', 'small2', 'big', '0', '9'], ['OBJECT', 'ENCODING', 'small2']);
+  commands.push(['ZREMRANGEBYRANK', 'big', '5', '-1'], ['OBJECT', 'ENCODING', 'big']);
   t.same((await differences(pair, commands)).slice(0, 5), []);
 });
