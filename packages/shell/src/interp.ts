@@ -40,9 +40,16 @@ import {
 } from './io.js';
 import { JobTable } from './jobs.js';
 import { osPipe } from './os-pipe.js';
+import { interruptState } from './signals.js';
 import { ParseError, Parser } from './parser.js';
 import { quoteForTrace } from './quote.js';
 import { ReadonlyError, VarStore } from './vars.js';
+
+/** Ctrl+C in an interactive shell: abandon the command line (status 130). */
+export class InterruptSignal {}
+
+let loopTicks = 0;
+const YIELD_EVERY = 256;
 
 export class ExitSignal {
   constructor(readonly status: number) {}
@@ -687,6 +694,11 @@ export class Interp {
   }
 
   private async loopBody(body: List): Promise<'break' | 'continue' | undefined> {
+    // Loops of built-ins never wait for I/O; let signals in now and then (Ctrl+C must work).
+    if (++loopTicks % YIELD_EVERY === 0) {
+      await new Promise((r) => setImmediate(r));
+      if (interruptState.pending) throw new InterruptSignal();
+    }
     try {
       await this.runList(body);
       return undefined;
@@ -1182,6 +1194,7 @@ export class Interp {
     }
     const result = await this.spawnChild(full, argv, this.env(assigned));
     if (result === 130 && this.interruptedBySigint) throw new ExitSignal(130);
+    if (result === 130 && interruptState.pending) throw new InterruptSignal();
     if (result === 'ENOEXEC') {
       // A script without #!: run it with this shell, as bash does.
       const [cmd, ...pre] = this.host.selfCommand;

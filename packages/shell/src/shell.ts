@@ -5,10 +5,10 @@
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins/index.js';
 import { KEYWORDS } from './builtins/command.js';
 import { utilities } from './coreutils/index.js';
-import { ExitSignal, Interp, type InterpHost } from './interp.js';
+import { ExitSignal, Interp, type InterpHost, InterruptSignal } from './interp.js';
 import { stdTable } from './io.js';
 import { ParseError, Parser } from './parser.js';
-import { installSignalHandling } from './signals.js';
+import { installSignalHandling, interruptState } from './signals.js';
 
 export interface ShellInit {
   argv0: string;
@@ -59,11 +59,17 @@ export class Shell {
 
   /** Parses and runs `source`; returns the exit status. `exit` sets exitRequested. */
   async run(source: string): Promise<number> {
+    interruptState.pending = false;
     try {
       const status = await this.interp.runSource(source);
       if (this.interp.opts.interactive) this.reportFinishedJobs();
       return status;
     } catch (e) {
+      if (e instanceof InterruptSignal) {
+        interruptState.pending = false;
+        this.interp.status = 130;
+        return 130;
+      }
       if (e instanceof ExitSignal) {
         this.exitRequested = e.status;
         this.interp.status = e.status;

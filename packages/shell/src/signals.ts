@@ -7,6 +7,9 @@
 import type { Interp } from './interp.js';
 
 let current: Interp | undefined;
+
+/** Set by Ctrl+C in an interactive shell; the running command line unwinds (InterruptSignal). */
+export const interruptState = { pending: false };
 const installed = new Map<string, () => void>();
 
 const TRAPPABLE = ['INT', 'TERM', 'HUP', 'QUIT', 'USR1', 'USR2', 'ALRM', 'CHLD', 'WINCH', 'PIPE'];
@@ -20,7 +23,10 @@ function onSignal(name: string): void {
     return;
   }
   if (name === 'INT') {
-    if (sh.opts.interactive) return;
+    if (sh.opts.interactive) {
+      interruptState.pending = true;
+      return;
+    }
     // bash: a script whose foreground child died of SIGINT exits too; wait for the child.
     if (sh.jobs.foreground.size > 0) {
       sh.interruptedBySigint = true;

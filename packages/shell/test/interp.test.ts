@@ -151,6 +151,17 @@ t.test('SIGINT: a script whose foreground child is interrupted exits 130', async
   t.ok(Date.now() - started < 4500, 'did not wait for sleep to finish');
 });
 
+t.test('SIGINT: a busy loop of built-ins is interruptible too', async (t) => {
+  const child = spawn(process.execPath, [binPath, '-c', 'while :; do :; done'], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  await new Promise((r) => setTimeout(r, 600));
+  process.kill(-child.pid!, 'SIGINT');
+  const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  t.equal(status, 130);
+});
+
 t.test('command and /bin/ls reach the system programs; ls alone is built in', async (t) => {
   const r = await sh('type ls; type -t cd; command -v sh; ls -d /; command ls -d /; /bin/ls -d /');
   t.equal(r.stdout, 'ls is a shell builtin\nbuiltin\n/usr/bin/sh\n/\n/\n/\n');
