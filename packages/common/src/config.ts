@@ -373,6 +373,18 @@ export function renderHelp<T extends OptionTable>(table: T, info: CliInfo): stri
   }`;
 }
 
+/** node:util's parseArgs explains over several lines; a bin prints one. */
+function argvErrorLine(err: Error): string {
+  const first = err.message
+    .split('\n')[0]!
+    .replace(/\. To specify.*$/, '')
+    .replace(/\.$/, '');
+  // `--offset -5` is ambiguous to parseArgs: say how to pass a value that starts with a dash.
+  const flag = /^Option '([^']+)' argument is ambiguous/.exec(first)?.[1];
+  const hint = flag ? `; write ${flag}=VALUE for a value starting with '-'` : '';
+  return `${first}${hint} (see --help)`;
+}
+
 /**
  * Parses argv (without node and script), the environment and the optional config file.
  * Never exits: returns what to do so that tests can check every path.
@@ -409,8 +421,7 @@ export function parseCli<T extends OptionTable>(
       strict: true,
     });
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '');
-    return { kind: 'exit', code: 2, output: `${info.name}: ${message} (see --help)\n` };
+    return { kind: 'exit', code: 2, output: `${info.name}: ${argvErrorLine(err as Error)}\n` };
   }
   const values = parsed.values as Record<
     string,

@@ -282,6 +282,8 @@ t.test('errors exit with status 2 and one line', async (t) => {
     [['--ratio', '2'], /must be <= 1/],
     [['--port'], /argument missing/],
     [['--autoindex=yes'], /does not take an argument/],
+    [['--ratio', '-1'], /'--ratio' argument is ambiguous; write --ratio=VALUE for a value/],
+    [['--ratio=-1'], /--ratio: must be >= 0/],
     [['--appendonly', 'maybe'], /expected yes or no, got 'maybe'/],
     [['--maxmemory', '12parsecs'], /expected a size like 64mb/],
     [['--timeout', 'soon'], /expected a duration like 30s/],
