@@ -153,6 +153,29 @@ t.test('SIGHUP reloads the configuration; a broken file is refused', async (t) =
   t.equal(await daemon.exited, 0);
 });
 
+t.test('--workers: SIGHUP to the primary reloads every worker', async (t) => {
+  const one = makeRoot(t, { 'a.txt': 'one' });
+  const two = makeRoot(t, { 'a.txt': 'two' });
+  const configPath = join(tempDir(t as CommonTestLike, 'httpd-conf-'), 'httpd.conf');
+  writeFileSync(configPath, `root ${one}\nworkers 2\n`);
+  const daemon = await spawnHttpd(t, ['--config', configPath]);
+  const count = (pattern: RegExp) => daemon.logs.filter((l) => pattern.test(l)).length;
+  const waitFor = async (pattern: RegExp, n: number) => {
+    const deadline = Date.now() + 10_000;
+    while (count(pattern) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return count(pattern);
+  };
+  t.equal(await waitFor(/strata-httpd listening/, 2), 2);
+  writeFileSync(configPath, `root ${two}\nworkers 2\n`);
+  daemon.child.kill('SIGHUP');
+  t.equal(await waitFor(/configuration reloaded/, 2), 2, 'both workers reloaded');
+  for (let k = 0; k < 4; k++) {
+    t.equal((await request(daemon.port, '/a.txt')).body.toString(), 'two');
+  }
+  daemon.child.kill('SIGTERM');
+  t.equal(await daemon.exited, 0);
+});
+
 t.test('--workers: a crashed worker is replaced', async (t) => {
   const root = makeRoot(t, { 'a.txt': 'hello\n' });
   const daemon = await spawnHttpd(t, ['--root', root, '--workers', '2']);
