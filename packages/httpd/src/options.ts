@@ -116,6 +116,18 @@ export const HTTPD_OPTIONS = {
     default: 1024 * 1024,
     description: 'largest file kept in memory (larger ones are streamed)',
   },
+  cacheEntries: {
+    type: 'integer',
+    default: 100_000,
+    min: 1,
+    description: 'most paths (files, directories, misses) remembered by the cache',
+  },
+  maxRanges: {
+    type: 'integer',
+    default: 64,
+    min: 1,
+    description: 'more byte ranges than this in one request are ignored (200 with the file)',
+  },
   cacheValidity: {
     type: 'duration',
     default: 1000,

@@ -109,6 +109,7 @@ function createCache(config: HttpdConfig): FileCache {
     root: config.root,
     validityMs: config.cacheValidity,
     maxBytes: config.cacheSize,
+    maxEntries: config.cacheEntries,
     maxFileBytes: config.cacheMaxFile,
     maxOpenFiles: config.maxOpenFiles,
     compressMinBytes: config.gzip ? config.gzipMinLength : undefined,

@@ -234,6 +234,15 @@ t.test('ranges', async (t) => {
   t.ok(bigMulti.body.includes(big.subarray(3000000, 3000010)));
 });
 
+t.test('range limits: --max-ranges and overlapping ranges', async (t) => {
+  const root = makeRoot(t, { 'a.txt': text });
+  const { port } = await startHttpd(t, root, ['--max-ranges', '2']);
+  const range = async (value: string) => (await request(port, '/a.txt', { Range: value })).status;
+  t.equal(await range('bytes=0-0,2-2'), 206);
+  t.equal(await range('bytes=0-0,2-2,4-4'), 200, 'too many ranges: the whole file');
+  t.equal(await range('bytes=0-20,5-25'), 200, 'overlaps adding up to more than the file');
+});
+
 t.test('large files stream whole to undici', async (t) => {
   const big = randomBytes(5 * 1024 * 1024 + 3);
   const root = makeRoot(t, { 'big.bin': big });

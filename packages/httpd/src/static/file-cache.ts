@@ -48,6 +48,8 @@ export interface FileCacheOptions {
   root: string;
   validityMs: number;
   maxBytes: number;
+  /** Most paths remembered. */
+  maxEntries: number;
   maxFileBytes: number;
   maxOpenFiles: number;
   /** On-the-fly compression of compressible types at least this big (undefined: off). */
@@ -78,7 +80,7 @@ export class FileCache {
     this.options = options;
     this.files = new Semaphore(options.maxOpenFiles);
     this.entries = new LRUCache<string, FileEntry>({
-      max: 100_000,
+      max: options.maxEntries,
       maxSize: Math.max(options.maxBytes, ENTRY_OVERHEAD),
       sizeCalculation: (entry) => ENTRY_OVERHEAD + entryBytes(entry),
     });

@@ -37,9 +37,6 @@ const KNOWN_METHODS = new Set([
   'QUERY',
 ]);
 
-/** More ranges than this in one request are ignored (the whole file is sent), as a DoS guard. */
-const MAX_RANGES = 64;
-
 /** A body part to send: literal bytes (multipart framing) or a byte range of the file. */
 type Part = string | ByteRange;
 
@@ -273,7 +270,7 @@ export class StaticHandler {
     }
     const range = head.headers.range;
     if (range === undefined || !ifRangeAllows(head, rep.etag, rep.mtimeMs)) return [];
-    const ranges = parseRange(range, rep.size, MAX_RANGES);
+    const ranges = parseRange(range, rep.size, this.config().maxRanges);
     if (ranges === 'ignore') return [];
     if (ranges === 'unsatisfiable') {
       response.sendError(416, { 'Content-Range': `bytes */${rep.size}` });
