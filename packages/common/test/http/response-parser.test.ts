@@ -148,3 +148,51 @@ t.test('ambiguous or malformed responses are refused', async (t) => {
   t.equal(noReason.error, undefined, 'the reason phrase may be missing');
   t.equal(noReason.responses[0]!.head.reason, '');
 });
+
+t.test('generated responses: the same outcome however the input is split', async (t) => {
+  let seed = 11;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed >> 8) % n;
+  };
+  const pick = <T>(items: readonly T[]) => items[random(items.length)]!;
+  const pieces = [
+    'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc',
+    'HTTP/1.1 204 No Content\r\n\r\n',
+    'HTTP/1.1 100 Continue\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;a=b\r\nxy\r\n0\r\nT: 1\r\n\r\n',
+    'HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n\r\n',
+  ];
+  const noise = ['\r', '\n', ' ', ':', '\0', '1', 'a', ';', '"'];
+  const outcome = (chunks: Buffer[]) => {
+    const events: string[] = [];
+    const parser = new ResponseParser({
+      onHead: (head) =>
+        events.push(`head ${head.status} ${head.reason} ${head.rawHeaders.join('|')}`),
+      onBody: (data) => events.push(`body ${data.toString('latin1')}`),
+      onComplete: (trailers) => events.push(`complete ${trailers.join('|')}`),
+      onError: (err) => events.push(`error ${err.reason}`),
+    });
+    for (let k = 0; k < 8; k++) parser.expect('GET');
+    for (const chunk of chunks) parser.execute(chunk);
+    parser.finish();
+    return events.join('\n').replace(/\nbody /g, '');
+  };
+  for (let k = 0; k < 300; k++) {
+    let text = Array.from({ length: 1 + random(4) }, () => pick(pieces)).join('');
+    for (let m = random(3); m > 0; m--) {
+      const at = random(text.length);
+      text = text.slice(0, at) + pick(noise) + text.slice(at + random(2));
+    }
+    const input = Buffer.from(text, 'latin1');
+    const cut = random(input.length);
+    const whole = outcome([input]);
+    const halves = outcome([input.subarray(0, cut), input.subarray(cut)]);
+    const bytes = outcome(Array.from(input, (b) => Buffer.from([b])));
+    if (whole !== halves || whole !== bytes) {
+      t.fail(`split changes the outcome for ${JSON.stringify(text)}`, { whole, halves, bytes });
+      return;
+    }
+  }
+  t.pass('300 generated responses');
+});
