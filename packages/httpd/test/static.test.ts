@@ -84,6 +84,8 @@ t.test('directories: redirect, index, 403, autoindex, SPA', async (t) => {
   t.equal((await request(port, '/f.txt/')).status, 404, 'a file is not a directory');
   t.equal((await request(port, '/nope')).status, 404);
 
+  symlinkSync('/etc', join(root, 'files', 'etc-link'));
+  symlinkSync(join(root, 'f.txt'), join(root, 'files', 'f-link'));
   const indexed = await startHttpd(t, root, ['--autoindex']);
   const listing = await request(indexed.port, '/files/');
   t.equal(listing.status, 200);
@@ -93,6 +95,8 @@ t.test('directories: redirect, index, 403, autoindex, SPA', async (t) => {
   t.match(html, '<a href="inner/">inner/</a>');
   t.match(html, '<a href="a%26b.txt">a&#38;b.txt</a>');
   t.notMatch(html, '.hidden');
+  t.notMatch(html, 'etc-link', 'a symlink out of the root is not listed');
+  t.match(html, 'f-link', 'one inside is');
   t.ok(html.indexOf('inner/') < html.indexOf('a%26b'), 'directories first');
 
   const spa = await startHttpd(t, root, ['--spa']);

@@ -1,5 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -16,14 +16,20 @@ function listingDate(ms: number): string {
 /**
  * An HTML directory listing in the shape of nginx's autoindex: directories first, then files,
  * each sorted by name; dotfiles hidden; names escaped for HTML and percent-encoded in links.
+ * Symlinks that lead outside `root` are not listed (their size and date would leak).
  */
-export async function renderListing(dir: string, urlPath: string): Promise<string> {
+export async function renderListing(root: string, dir: string, urlPath: string): Promise<string> {
   const entries = await readdir(dir, { withFileTypes: true });
   const rows: Array<{ name: string; isDir: boolean; size: number; mtimeMs: number }> = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     try {
-      const info = await stat(join(dir, entry.name));
+      const path = join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        const real = await realpath(path);
+        if (real !== root && !real.startsWith(root + sep)) continue;
+      }
+      const info = await stat(path);
       rows.push({
         name: entry.name,
         isDir: info.isDirectory(),

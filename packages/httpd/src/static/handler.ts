@@ -170,7 +170,11 @@ export class StaticHandler {
     if (index.kind === 'file') {
       await this.serveFile(request, response, indexPath, index);
     } else if (config.autoindex) {
-      const html = await renderListing(entry.realPath, decodeURIComponent(rawPath));
+      const html = await renderListing(
+        this.cache.root,
+        entry.realPath,
+        decodeURIComponent(rawPath),
+      );
       response.send(200, { 'Content-Type': 'text/html; charset=utf-8' }, html);
     } else {
       response.sendError(403);
