@@ -42,6 +42,9 @@ export class TimerWheel {
 
   /** Calls `callback` once, `delayMs` from now (rounded up to the next tick). */
   schedule(delayMs: number, callback: () => void): WheelTimer {
+    if (Number.isNaN(delayMs) || delayMs === Number.POSITIVE_INFINITY) {
+      throw new RangeError(`timer delay must be a finite number of milliseconds, got ${delayMs}`);
+    }
     const timer = new WheelTimer(this.now() + Math.max(0, delayMs), callback);
     const tick = Math.max(Math.ceil(timer.deadline / this.tickMs), this.lastTick + 1);
     timer.slot = tick % this.slots.length;

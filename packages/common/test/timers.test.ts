@@ -79,6 +79,17 @@ t.test('a clock that jumps far ahead fires everything due, once', async (t) => {
   t.same(fired.includes(-1), true);
 });
 
+t.test('a delay must be a number of milliseconds', async (t) => {
+  const clock = fakeWheel();
+  t.throws(() => clock.wheel.schedule(Number.NaN, () => {}), RangeError);
+  t.throws(() => clock.wheel.schedule(Number.POSITIVE_INFINITY, () => {}), RangeError);
+  let fired = false;
+  clock.wheel.schedule(-50, () => (fired = true));
+  clock.walk(clock.now + 100, 10);
+  t.ok(fired, 'a negative delay fires at the next tick');
+  t.equal(clock.wheel.size, 0);
+});
+
 t.test('cancel', async (t) => {
   const clock = fakeWheel();
   let fired = 0;
