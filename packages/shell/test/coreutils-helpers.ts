@@ -38,7 +38,7 @@ export async function runOurs(
   name: string,
   args: string[],
   cwd: string,
-  options: { stdin?: string; tty?: boolean; columns?: number } = {},
+  options: { stdin?: string; tty?: boolean; columns?: number; env?: Record<string, string> } = {},
 ): Promise<RunResult> {
   const stdout = new CollectingSink(options.tty ?? false, options.columns ?? 80);
   const stderr = new CollectingSink();
@@ -46,7 +46,7 @@ export async function runOurs(
   const status = await utilities[name]({
     args,
     cwd,
-    env: COMPARE_ENV,
+    env: { ...COMPARE_ENV, ...options.env },
     stdin: {
       read: async () => {
         const chunk = input;
@@ -61,11 +61,17 @@ export async function runOurs(
 }
 
 /** Runs GNU's utility (/bin/<name>) in `cwd`. */
-export function runGnu(name: string, args: string[], cwd: string, stdin = ''): RunResult {
+export function runGnu(
+  name: string,
+  args: string[],
+  cwd: string,
+  stdin = '',
+  env: Record<string, string> = {},
+): RunResult {
   const result = spawnSync(`/bin/${name}`, args, {
     argv0: name,
     cwd,
-    env: COMPARE_ENV,
+    env: { ...COMPARE_ENV, ...env },
     input: stdin,
     encoding: 'utf8',
   });

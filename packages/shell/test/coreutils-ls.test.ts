@@ -79,6 +79,12 @@ const LS_CASES: Array<[string, string[]]> = [
   ['--indicator-style', ['--indicator-style=slash']],
   ['--quoting-style=shell-escape', ['--quoting-style=shell-escape']],
   ['-N', ['-N']],
+  ['--color', ['--color=always']],
+  ['--color -l', ['--color', '-l']],
+  ['--color -lF', ['--color=always', '-lF']],
+  ['--color in columns', ['--color=always', '-C', '-w', '50']],
+  ['--color=never', ['--color=never']],
+  ['--color=auto to a pipe', ['--color=auto']],
 ];
 
 t.test('ls and GNU ls list the same tree identically', async (t) => {
@@ -91,6 +97,37 @@ t.test('ls and GNU ls list the same tree identically', async (t) => {
       runGnu('ls', args, dir),
       `${name}: ls ${args.join(' ')}`,
     );
+  }
+});
+
+t.test('ls --color with LS_COLORS', async (t) => {
+  const dir = tempDir(t);
+  buildTree(
+    dir,
+    `${TREE}
+mkdir sticky other both; chmod 1755 sticky; chmod 777 other; chmod 1777 both
+touch su sg x.tar X.TAR; chmod 4755 su; chmod 2755 sg`,
+  );
+  const palettes: Array<Record<string, string>> = [
+    { TERM: 'xterm-256color' },
+    { TERM: 'dumb' },
+    { COLORTERM: 'truecolor' },
+    { LS_COLORS: '*.tar=01;31:*.TAR=35:fi=33:mh=44:ln=target:or=41' },
+    { LS_COLORS: 'di=32:ln=00:ex=:mi=05;31:or=01;41' },
+  ];
+  for (const env of palettes) {
+    const palette = Object.entries(env)[0].join('=');
+    for (const args of [
+      ['--color=always', '-l'],
+      ['--color=always', '-C'],
+      ['--color=always', '-F'],
+    ]) {
+      t.same(
+        await runOurs('ls', args, dir, { env }),
+        runGnu('ls', args, dir, '', env),
+        `${palette} ls ${args.join(' ')}`,
+      );
+    }
   }
 });
 

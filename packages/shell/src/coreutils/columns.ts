@@ -1,4 +1,4 @@
-import { stringWidth } from './width.js';
+import { ANSI_SEQUENCE, stringWidth } from './width.js';
 
 /**
  * GNU's column layout: the most columns whose widths (widest cell + 2, the last column
@@ -71,6 +71,8 @@ function indent(from: number, to: number): string {
  */
 export function byteColumns(text: string): number {
   let columns = 0;
-  for (const byte of Buffer.from(text)) if (byte >= 0x20 && byte < 0x7f) columns++;
+  for (const byte of Buffer.from(text.replace(ANSI_SEQUENCE, ''))) {
+    if (byte >= 0x20 && byte < 0x7f) columns++;
+  }
   return columns;
 }

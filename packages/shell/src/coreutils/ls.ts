@@ -8,6 +8,7 @@ import { isUtf8Locale, quote, shellQuote } from './quote.js';
 import type { Utility, UtilityContext } from './types.js';
 import { IdNames } from './users.js';
 import { byteColumns, layoutColumns } from './columns.js';
+import { coloursAllowed, LsColours } from './ls-colors.js';
 import { stringWidth } from './width.js';
 
 /**
@@ -116,6 +117,7 @@ interface Config {
   time: 'mtime' | 'ctime' | 'atime';
   directoriesFirst: boolean;
   utf8: boolean;
+  colour: boolean;
 }
 
 interface FileStat {
@@ -181,6 +183,7 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
     time: 'mtime',
     directoriesFirst: false,
     utf8: isUtf8Locale(ctx.env),
+    colour: false,
   };
   let dereference: Config['dereference'] | undefined;
   let sortChosen = false;
@@ -304,7 +307,10 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         config.directoriesFirst = true;
         break;
       case 'color':
-        // Accepted for compatibility with `alias ls='ls --color=auto'`; output is uncoloured.
+        if (value === undefined || ['always', 'yes', 'force'].includes(value)) config.colour = true;
+        else if (['auto', 'tty', 'if-tty'].includes(value)) config.colour = ctx.stdout.isTTY;
+        else if (['never', 'no', 'none'].includes(value)) config.colour = false;
+        else return `invalid argument ${quote(value)} for '--color'`;
         break;
     }
   }
@@ -343,11 +349,53 @@ class Lister {
   private readonly nowNs = BigInt(Date.now()) * 1_000_000n;
   private readonly visited = new Set<string>();
   private dateParts?: Intl.DateTimeFormat;
+  private readonly colours?: LsColours;
+  /** Whether symbolic links are resolved for colours and indicators (GNU's check_symlink_mode). */
+  private readonly resolveLinks: boolean;
+  private coloured = false;
 
   constructor(
     private readonly ctx: UtilityContext,
     private readonly config: Config,
-  ) {}
+  ) {
+    if (config.colour && coloursAllowed(ctx.env)) this.colours = new LsColours(ctx.env.LS_COLORS);
+    this.resolveLinks = config.indicator !== 'none' || this.colours?.needsLinkTargets === true;
+  }
+
+  /** Writes to stdout; GNU resets the terminal's colours once, before the first colour. */
+  private write(text: string): void {
+    if (!this.coloured && this.colours) {
+      const at = text.indexOf('\x1b[');
+      if (at >= 0) {
+        this.coloured = true;
+        text = `${text.slice(0, at)}\x1b[0m${text.slice(at)}`;
+      }
+    }
+    this.ctx.stdout.write(text);
+  }
+
+  /** A name painted with its colour (when --color is on). */
+  private paint(text: string, entry: Entry): string {
+    if (!this.colours) return text;
+    const target = this.resolveLinks ? (entry.targetStat ?? null) : undefined;
+    const subject = { name: entry.name, mode: entry.stat.mode, nlink: entry.stat.nlink };
+    const targetSubject = target && {
+      name: entry.linkTarget ?? '',
+      mode: target.mode,
+      nlink: target.nlink,
+    };
+    return this.colours.paint(text, this.colours.codeFor(subject, targetSubject));
+  }
+
+  /** A symbolic link's target after `->`, painted as what it points to when that is known. */
+  private paintTarget(text: string, entry: Entry): string {
+    if (!this.colours || !this.resolveLinks) return text;
+    const target = entry.targetStat;
+    const subject = target
+      ? { name: entry.linkTarget ?? '', mode: target.mode, nlink: target.nlink }
+      : null;
+    return this.colours.paint(text, this.colours.targetCodeFor(subject));
+  }
 
   async run(operands: string[]): Promise<number> {
     const showHeaders = this.config.recursive || operands.length > 1;
@@ -396,8 +444,8 @@ class Lister {
 
   private async withLinkInfo(entry: Entry): Promise<Entry> {
     if (!isLinkMode(entry.stat.mode)) return entry;
-    const { format, indicator, directoriesFirst } = this.config;
-    if (format !== 'long' && indicator === 'none' && !directoriesFirst) return entry;
+    const { format, directoriesFirst } = this.config;
+    if (format !== 'long' && !this.resolveLinks && !directoriesFirst) return entry;
     entry.linkTarget = await readlink(entry.path).catch(() => undefined);
     entry.targetStat = await this.stat(entry.path, true).catch(() => undefined);
     return entry;
@@ -423,8 +471,8 @@ class Lister {
       this.visited.add(key);
     }
     if (showHeader) {
-      if (this.printedSomething) this.ctx.stdout.write('\n');
-      this.ctx.stdout.write(`${this.quoteName(dir.name, false)}:\n`);
+      if (this.printedSomething) this.write('\n');
+      this.write(`${this.quoteName(dir.name, false)}:\n`);
       this.printedSomething = true;
     }
     if (this.config.hidden === 'all') names.push('.', '..');
@@ -514,22 +562,20 @@ class Lister {
       quoting === 'shell-escape' &&
       this.config.format !== 'single' &&
       entries.some((e) => shellQuote(e.name, { utf8 }) !== e.name);
-    const names = entries.map((e) => this.quoteName(e.name, alignQuotes));
+    const names = entries.map((e) => this.paint(this.quoteName(e.name, alignQuotes), e));
     const prefixes = this.prefixes(entries, sizedOver);
     if (inDirectory && (this.config.format === 'long' || this.config.blocks)) {
-      this.ctx.stdout.write(
-        `total ${this.blockCount(entries.reduce((n, e) => n + e.stat.blocks, 0n))}\n`,
-      );
+      this.write(`total ${this.blockCount(entries.reduce((n, e) => n + e.stat.blocks, 0n))}\n`);
     }
     if (this.config.format === 'long') {
       this.printLong(entries, names, prefixes, sizedOver);
     } else {
       const cells = entries.map((e, i) => prefixes[i] + names[i] + this.indicator(e.stat));
       if (this.config.format === 'single') {
-        this.ctx.stdout.write(cells.map((c) => `${c}\n`).join(''));
+        this.write(cells.map((c) => `${c}\n`).join(''));
       } else {
         const width = this.config.utf8 ? stringWidth : byteColumns;
-        this.ctx.stdout.write(layoutColumns(cells, this.config.width, this.config.format, width));
+        this.write(layoutColumns(cells, this.config.width, this.config.format, width));
       }
     }
     if (entries.length > 0 || inDirectory) this.printedSomething = true;
@@ -598,13 +644,14 @@ class Lister {
         : r.size;
       line += `${size.padStart(sizeWidth)} ${r.date} ${names[i]}`;
       if (entry.linkTarget !== undefined) {
-        line += ` -> ${this.quoteName(entry.linkTarget, false)}${this.indicator(entry.targetStat)}`;
+        const target = this.paintTarget(this.quoteName(entry.linkTarget, false), entry);
+        line += ` -> ${target}${this.indicator(entry.targetStat)}`;
       } else if (!isLinkMode(entry.stat.mode)) {
         line += this.indicator(entry.stat);
       }
       lines.push(line);
     });
-    if (lines.length > 0) this.ctx.stdout.write(`${lines.join('\n')}\n`);
+    if (lines.length > 0) this.write(`${lines.join('\n')}\n`);
   }
 
   /** `Nov 26 09:17` for times within the last six months, `Apr 18  2025` otherwise. */
