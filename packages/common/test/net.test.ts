@@ -458,6 +458,10 @@ t.test('listen needs a port or a path, and reports busy ports', async (t) => {
   const server = await startServer(t, {});
   const clash = new StrataServer({ port: server.port, onConnection: echo });
   await t.rejects(clash.listen(), { code: ErrorCode.LISTEN_FAILED });
+  await t.rejects(server.listen(), { code: ErrorCode.LISTEN_FAILED }, 'listen twice');
+  const closed = new StrataServer({ port: 0, onConnection: echo });
+  await closed.close();
+  await t.rejects(closed.listen(), { code: ErrorCode.LISTEN_FAILED }, 'listen after close');
 });
 
 t.test('half-close: the client sends then FIN and still gets every reply', async (t) => {

@@ -83,6 +83,12 @@ export class StrataServer {
 
   async listen(): Promise<void> {
     const { port, unix } = this.options;
+    if (this.listeners.length > 0 || this.closing) {
+      throw new StrataError(
+        ErrorCode.LISTEN_FAILED,
+        'listen() called on a started or closed server',
+      );
+    }
     if (port === undefined && unix === undefined) {
       throw new StrataError(
         ErrorCode.LISTEN_FAILED,
