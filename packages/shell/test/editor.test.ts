@@ -233,3 +233,37 @@ t.test('output without a final newline is kept; the prompt starts on the next li
   h.input.type('\r');
   await next;
 });
+
+t.test('Ctrl+_ undoes edits, a run of typing at a time', async (t) => {
+  const h = makeEditor();
+  const reading = h.read();
+  h.input.type('echo hello');
+  await h.settle();
+  h.input.type(' world');
+  await h.settle();
+  h.input.type('\x17\x1f');
+  await h.settle();
+  t.equal(h.screen.line(0), '$ echo hello world', 'the kill is undone');
+  h.input.type('\x1f');
+  await h.settle();
+  t.equal(h.screen.line(0), '$', 'then the whole run of typing');
+  h.input.type('ls -l\x01\x0b\x1f');
+  await h.settle();
+  t.equal(h.screen.line(0), '$ ls -l');
+  h.input.type('\x1f\x1f\r');
+  t.same(await reading, { kind: 'line', text: '' });
+  t.equal(h.screen.bells, 1, 'nothing left to undo rings the bell');
+});
+
+t.test('Alt+. inserts the last argument of earlier commands', async (t) => {
+  const h = makeEditor({ history: ["cp a 'b c'", 'mkdir -p some/dir'] });
+  const reading = h.read();
+  h.input.type('cd \x1b.');
+  await h.settle();
+  t.equal(h.screen.line(0), '$ cd some/dir');
+  h.input.type('\x1b.');
+  await h.settle();
+  t.equal(h.screen.line(0), "$ cd 'b c'");
+  h.input.type('\r');
+  t.same(await reading, { kind: 'line', text: "cd 'b c'" });
+});

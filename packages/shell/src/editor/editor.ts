@@ -136,6 +136,12 @@ class EditSession {
   private draft = '';
   private lastKey = '';
   private search?: SearchState;
+  /** Earlier states of the line for Ctrl+_ (undo). */
+  private undoStack: Array<{ text: string; cursor: number }> = [];
+  /** Whether the key being handled continues a run of typed characters. */
+  private typingRun = false;
+  /** What Alt+. inserted last: the history depth and where, to replace it on the next press. */
+  private lastArgument = { depth: 0, start: 0, length: 0 };
   private pendingQuery?: (key: Key) => void;
 
   constructor(
@@ -170,12 +176,15 @@ class EditSession {
   }
 
   private setText(text: string, cursor = text.length): void {
+    if (text !== this.text) this.undoStack.push({ text: this.text, cursor: this.cursor });
     this.text = text;
     this.cursor = cursor;
     this.redraw();
   }
 
   private insert(added: string): void {
+    // Typing a run of characters is one step for undo, as in readline.
+    if (!this.typingRun) this.undoStack.push({ text: this.text, cursor: this.cursor });
     const atEnd = this.cursor === this.text.length;
     this.text = this.text.slice(0, this.cursor) + added + this.text.slice(this.cursor);
     this.cursor += added.length;
@@ -237,6 +246,7 @@ class EditSession {
     const name = keyName(key);
     const previousKey = this.lastKey;
     this.lastKey = name;
+    this.typingRun = name === 'text' && previousKey === 'text';
     switch (name) {
       case 'enter':
         this.accept();
@@ -321,6 +331,12 @@ class EditSession {
       case 'ctrl-t':
         this.transpose();
         return;
+      case 'ctrl-_':
+        this.undo();
+        return;
+      case 'alt-.':
+        this.yankLastArgument(previousKey === 'alt-.');
+        return;
       case 'up':
       case 'ctrl-p':
         this.historyMove(-1);
@@ -392,6 +408,37 @@ class EditSession {
     this.shared.output.write('^C');
     this.renderer.finish();
     this.end({ kind: 'interrupt' });
+  }
+
+  private undo(): void {
+    const previous = this.undoStack.pop();
+    if (!previous) {
+      this.shared.output.write('\x07');
+      return;
+    }
+    this.text = previous.text;
+    this.cursor = previous.cursor;
+    this.redraw();
+  }
+
+  /** Alt+.: the last word of the previous command; pressed again, of the one before. */
+  private yankLastArgument(again: boolean): void {
+    const { history } = this.shared;
+    const depth = again ? this.lastArgument.depth + 1 : 1;
+    const entry = history.at(history.length - depth);
+    const word = entry === undefined ? undefined : lastWord(entry);
+    if (word === undefined) {
+      this.shared.output.write('\x07');
+      return;
+    }
+    let text = this.text;
+    let start = this.cursor;
+    if (again) {
+      start = this.lastArgument.start;
+      text = text.slice(0, start) + text.slice(start + this.lastArgument.length);
+    }
+    this.lastArgument = { depth, start, length: word.length };
+    this.setText(text.slice(0, start) + word + text.slice(start), start + word.length);
   }
 
   private historyMove(step: number): void {
@@ -558,6 +605,11 @@ class EditSession {
       this.redraw();
     };
   }
+}
+
+/** The last shell word of a command line (quotes and escapes kept), for Alt+. */
+function lastWord(line: string): string | undefined {
+  return /(?:'[^']*'|"(?:\\.|[^"\\])*"|\\.|[^\s'"\\])+(?=\s*$)/.exec(line)?.[0];
 }
 
 /** A key's binding name: 'ctrl-a', 'alt-b', 'up', 'text'... */

@@ -114,7 +114,9 @@ export class KeyDecoder {
       return 1;
     }
     if (byte < 0x20) {
-      keys.push({ kind: 'ctrl', letter: String.fromCharCode(byte + 0x60) });
+      // Ctrl+A..Ctrl+Z are letters; NUL and 0x1c-0x1f are Ctrl+@, Ctrl+\\, Ctrl+], Ctrl+^, Ctrl+_.
+      const letter = byte >= 1 && byte <= 26 ? byte + 0x60 : byte + 0x40;
+      keys.push({ kind: 'ctrl', letter: String.fromCharCode(letter) });
       return 1;
     }
     const length = utf8Length(byte);
