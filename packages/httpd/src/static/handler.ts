@@ -13,7 +13,10 @@ import {
   type Representation,
 } from './file-cache.js';
 import { type ByteRange, parseRange } from './range.js';
-import { parseRequestPath } from './request-path.js';
+import { type RequestPath, parseRequestPath } from './request-path.js';
+
+/** A path that passed the safety checks. */
+type SafePath = Extract<RequestPath, { ok: true }>;
 
 const ALLOW = 'GET, HEAD, OPTIONS';
 
@@ -67,14 +70,7 @@ export class StaticHandler {
     if (entry) {
       if (this.serveFresh(request, response, entry, path.trailingSlash)) return undefined;
     }
-    return this.serveAsync(
-      request,
-      response,
-      relative,
-      path.trailingSlash,
-      path.rawPath,
-      path.query,
-    );
+    return this.serveAsync(request, response, path);
   }
 
   private otherMethod(request: HttpRequest, response: HttpResponse): void {
@@ -108,13 +104,11 @@ export class StaticHandler {
   private async serveAsync(
     request: HttpRequest,
     response: HttpResponse,
-    relative: string,
-    trailingSlash: boolean,
-    rawPath: string,
-    query: string,
+    path: SafePath,
     retried = false,
   ): Promise<void> {
     const config = this.config();
+    const relative = path.segments.join('/');
     const entry = await this.cache.lookup(relative);
     try {
       if (entry.kind === 'missing') {
@@ -129,23 +123,15 @@ export class StaticHandler {
           response.sendError(404);
         }
       } else if (entry.kind === 'directory') {
-        await this.serveDirectory(
-          request,
-          response,
-          relative,
-          entry,
-          trailingSlash,
-          rawPath,
-          query,
-        );
-      } else if (trailingSlash) {
+        await this.serveDirectory(request, response, relative, entry, path);
+      } else if (path.trailingSlash) {
         response.sendError(404);
       } else {
         await this.serveFile(request, response, relative, entry);
       }
     } catch (err) {
       if (err instanceof FileChangedError && !retried && !response.headersSent) {
-        return this.serveAsync(request, response, relative, trailingSlash, rawPath, query, true);
+        return this.serveAsync(request, response, path, true);
       }
       throw err;
     }
@@ -156,13 +142,11 @@ export class StaticHandler {
     response: HttpResponse,
     relative: string,
     entry: FileEntry,
-    trailingSlash: boolean,
-    rawPath: string,
-    query: string,
+    path: SafePath,
   ): Promise<void> {
     const config = this.config();
-    if (!trailingSlash) {
-      response.sendError(301, { Location: `${rawPath}/${query}` });
+    if (!path.trailingSlash) {
+      response.sendError(301, { Location: `${path.rawPath}/${path.query}` });
       return;
     }
     const indexPath = relative === '' ? config.index : `${relative}/${config.index}`;
@@ -173,7 +157,7 @@ export class StaticHandler {
       const html = await renderListing(
         this.cache.root,
         entry.realPath,
-        decodeURIComponent(rawPath),
+        decodeURIComponent(path.rawPath),
       );
       response.send(200, { 'Content-Type': 'text/html; charset=utf-8' }, html);
     } else {
