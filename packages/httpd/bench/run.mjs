@@ -161,7 +161,9 @@ const results = {}; // name -> file -> { rps: [], p99: [], cpu: [] }
 for (const name of names)
   results[name] = Object.fromEntries(FILES.map((f) => [f, { rps: [], p99: [], cpu: [] }]));
 
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`wrk -t1 -c50 -d${DURATION}, ${ROUNDS} rounds, servers: ${names.join(', ')}`);
+console.log(`load average before: ${loadavg()} (other work on the machine skews the figures)`);
 for (let round = 0; round < ROUNDS; round++) {
   const order = names.map((_, k) => names[(k + round) % names.length]);
   for (const name of order) {
@@ -215,4 +217,5 @@ for (const file of FILES) {
   const two = summary('strata-httpd x2', file);
   console.log(`\n${file}: 2 workers / 1 process = ${ratio(two.rps, one.rps)} req/s`);
 }
+console.log(`\nload average after: ${loadavg()}`);
 rmSync(work, { recursive: true, force: true });
