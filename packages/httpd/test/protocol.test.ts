@@ -17,6 +17,21 @@ t.test('ten pipelined requests in one write get ten responses in order', async (
   t.equal(result.closed, false, 'the connection stays open');
 });
 
+t.test('--max-pipeline pauses reading without losing requests', async (t) => {
+  const many: Record<string, string> = {};
+  for (let k = 0; k < 30; k++) many[`f${k}.txt`] = `file ${k}\n`;
+  const { port } = await startHttpd(t, makeRoot(t, many), ['--max-pipeline', '2']);
+  // Cold cache: every answer needs file-system work, so requests pile up behind each other.
+  const input = Object.keys(many)
+    .map((name) => get(`/${name}`))
+    .join('');
+  const result = await exchange(port, input, { expect: 30, timeoutMs: 5000 });
+  t.same(
+    result.responses.map((r) => r.body.toString()),
+    Object.values(many),
+  );
+});
+
 t.test('a hundred requests on one connection, one at a time', async (t) => {
   const { port } = await startHttpd(t, makeRoot(t, files));
   const socket = connect(port, '127.0.0.1');
