@@ -64,19 +64,26 @@ export class TimerWheel {
   advance(): void {
     const current = Math.floor(this.now() / this.tickMs);
     const now = this.now();
+    const from = this.lastTick;
+    // Moved first, so that what callbacks schedule lands after every tick processed here.
+    this.lastTick = Math.max(this.lastTick, current);
     // After a long stall, one pass over every slot is enough.
-    const steps = Math.min(current - this.lastTick, this.slots.length);
+    const steps = Math.min(current - from, this.slots.length);
     for (let step = 1; step <= steps; step++) {
-      const slot = this.slots[(this.lastTick + step) % this.slots.length]!;
-      for (const timer of slot) {
-        if (timer.deadline > now) continue;
+      const slot = this.slots[(from + step) % this.slots.length]!;
+      if (slot.size === 0) continue;
+      // The due timers are taken before any callback runs, so that this loop never visits
+      // what a callback adds to the slot (after a stall the wheel can come round to it).
+      const due: WheelTimer[] = [];
+      for (const timer of slot) if (timer.deadline <= now) due.push(timer);
+      for (const timer of due) {
+        if (timer.slot === -1) continue; // cancelled by an earlier callback
         slot.delete(timer);
         timer.slot = -1;
         this.count--;
         timer.callback();
       }
     }
-    this.lastTick = Math.max(this.lastTick, current);
     if (this.count === 0) this.stop();
   }
 

@@ -173,3 +173,55 @@ t.test('the real clock drives the wheel', async (t) => {
   t.ok(elapsed >= 50, `fired after ${elapsed} ms`);
   wheel.close();
 });
+
+t.test(
+  'a callback rescheduling itself at delay 0 fires once per tick, never in a loop',
+  async (t) => {
+    // The clock sits exactly on a tick boundary, where "now" rounds to the tick being processed.
+    const clock = fakeWheel({ tickMs: 100, start: 1_000_000 });
+    let fired = 0;
+    const again = () => {
+      fired++;
+      if (fired < 1000) clock.wheel.schedule(0, again);
+    };
+    clock.wheel.schedule(100, again);
+    clock.to(1_000_100);
+    t.equal(fired, 1, 'one firing per advance');
+    clock.to(1_000_200);
+    t.equal(fired, 2);
+    clock.wheel.close();
+  },
+);
+
+t.test('a callback can cancel a timer due in the same tick', async (t) => {
+  const clock = fakeWheel();
+  const fired: string[] = [];
+  let second: ReturnType<typeof clock.wheel.schedule> | undefined;
+  clock.wheel.schedule(100, () => {
+    fired.push('first');
+    clock.wheel.cancel(second);
+  });
+  second = clock.wheel.schedule(100, () => fired.push('second'));
+  clock.walk(clock.now + 300, 50);
+  t.same(fired, ['first']);
+  t.equal(clock.wheel.size, 0);
+});
+
+t.test(
+  'after a stall, a self-rescheduling callback neither loops nor waits a rotation',
+  async (t) => {
+    const clock = fakeWheel({ tickMs: 10, slots: 8, start: 1_000_000 });
+    let fired = 0;
+    const again = () => {
+      fired++;
+      if (fired < 1000) clock.wheel.schedule(0, again);
+    };
+    clock.wheel.schedule(10, again);
+    clock.to(1_000_000 + 10 * 100); // 100 ticks late: several times round the wheel
+    t.ok(fired >= 1 && fired <= 2, `fired ${fired} time(s) in the stalled advance`);
+    const before = fired;
+    clock.to(clock.now + 10);
+    t.equal(fired, before + 1, 'and again at the very next tick');
+    clock.wheel.close();
+  },
+);
