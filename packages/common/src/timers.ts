@@ -69,6 +69,7 @@ export class TimerWheel {
     this.lastTick = Math.max(this.lastTick, current);
     // After a long stall, one pass over every slot is enough.
     const steps = Math.min(current - from, this.slots.length);
+    let failure: { error: unknown } | undefined;
     for (let step = 1; step <= steps; step++) {
       const slot = this.slots[(from + step) % this.slots.length]!;
       if (slot.size === 0) continue;
@@ -81,10 +82,16 @@ export class TimerWheel {
         slot.delete(timer);
         timer.slot = -1;
         this.count--;
-        timer.callback();
+        try {
+          timer.callback();
+        } catch (error) {
+          // The other due timers still fire; the first error is rethrown once they have.
+          failure ??= { error };
+        }
       }
     }
     if (this.count === 0) this.stop();
+    if (failure) throw failure.error;
   }
 
   /** Cancels every timer and stops the interval. */

@@ -225,3 +225,18 @@ t.test(
     clock.wheel.close();
   },
 );
+
+t.test('a throwing callback does not hold back the other due timers', async (t) => {
+  const clock = fakeWheel();
+  const fired: string[] = [];
+  clock.wheel.schedule(100, () => {
+    throw new Error('callback bug');
+  });
+  clock.wheel.schedule(100, () => fired.push('same tick'));
+  clock.wheel.schedule(200, () => fired.push('next tick'));
+  t.throws(() => clock.to(clock.now + 100), /callback bug/, 'the error still surfaces');
+  t.same(fired, ['same tick']);
+  clock.to(clock.now + 100);
+  t.same(fired, ['same tick', 'next tick']);
+  t.equal(clock.wheel.size, 0);
+});
