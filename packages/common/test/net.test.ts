@@ -268,12 +268,18 @@ t.test('a handler that throws drops its connection only', async (t) => {
           if (String(chunk).startsWith('crash')) throw new Error('handler bug');
           base.data(chunk);
         },
+        end() {
+          throw new Error('end handler bug');
+        },
       };
     },
   });
   const bad = await rawClient(t, { port: server.port });
   bad.socket.write('crash\n');
   await bad.closed;
+  const badEnd = await rawClient(t, { port: server.port });
+  badEnd.socket.end('bye\n');
+  await badEnd.closed;
   const good = await rawClient(t, { port: server.port });
   good.socket.write('ok\n');
   await waitFor(() => good.text() === 'echo:ok\n', 'echo');

@@ -204,7 +204,14 @@ export class StrataServer {
         conn.destroy(err as Error);
       }
     });
-    socket.on('end', () => conn.onReadEnd(handler));
+    socket.on('end', () => {
+      try {
+        conn.onReadEnd(handler);
+      } catch (err) {
+        conn.log.error({ err }, 'end handler threw; dropping connection');
+        conn.destroy(err as Error);
+      }
+    });
     socket.on('close', () => {
       this.connections.delete(conn);
       const error = conn.markClosed();
