@@ -338,6 +338,18 @@ t.test('maxConnections refuses the extra client with the onReject message', asyn
   const d = await rawClient(t, { port: server.port });
   d.socket.write('d\n');
   await waitFor(() => d.text() === 'echo:d\n', 'new client accepted');
+
+  const buggy = await startServer(t, {
+    maxConnections: 1,
+    onReject: () => {
+      throw new Error('onReject bug');
+    },
+  });
+  const kept = await rawClient(t, { port: buggy.port });
+  const refused = await rawClient(t, { port: buggy.port });
+  await refused.closed;
+  kept.socket.write('still\n');
+  await waitFor(() => kept.text() === 'echo:still\n', 'a throwing onReject only refuses');
 });
 
 t.test(

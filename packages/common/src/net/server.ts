@@ -172,7 +172,11 @@ export class StrataServer {
     if (this.closing || (max > 0 && this.connections.size >= max)) {
       this.stats.rejected++;
       this.logger.warn({ max }, 'connection refused: max connections reached');
-      this.options.onReject?.(socket);
+      try {
+        this.options.onReject?.(socket);
+      } catch (err) {
+        this.logger.error({ err }, 'onReject threw');
+      }
       socket.end();
       socket.setTimeout(1000, () => socket.destroy());
       return;
