@@ -155,7 +155,7 @@ export class Expander {
     const out: string[] = [];
     for (const w of words) {
       // fast path: a single unquoted literal without special characters
-      if (w.length === 1 && w[0].type === 'lit' && !/[*?[{~]/.test(w[0].value)) {
+      if (w.length === 1 && w[0].type === 'lit' && !/[*?[{~(]/.test(w[0].value)) {
         out.push(w[0].value);
         continue;
       }

@@ -4,7 +4,7 @@
  * quoted text this way), so quoted `*` never acts as a wildcard.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 const CLASSES: Record<string, string> = {
   alpha: 'a-zA-Z',
@@ -31,9 +31,47 @@ export function hasGlobChars(pattern: string): boolean {
     const c = pattern[i];
     if (c === '\\') i++;
     else if (c === '*' || c === '?') return true;
+    else if ((c === '+' || c === '@' || c === '!') && p2(pattern, i)) return true;
     else if (c === '[' && bracketEnd(pattern, i) > 0) return true;
   }
   return false;
+}
+
+/** True when an extglob group `X(...)` starts at i. */
+const p2 = (p: string, i: number): boolean => p[i + 1] === '(' && extEnd(p, i + 1) > 0;
+
+/** Index of the `)` closing an extglob group whose `(` is at `open`, or -1. */
+function extEnd(p: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < p.length; i++) {
+    if (p[i] === '\\') i++;
+    else if (p[i] === '(') depth++;
+    else if (p[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Splits an extglob body on top-level `|`. */
+function alternatives(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') {
+      cur += c + (body[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === '|' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
 }
 
 /** Index of the `]` closing a bracket expression opened at `start`, or -1. */
@@ -87,6 +125,27 @@ export function patternToRegexSource(p: string, pathname = false): string {
   let out = '';
   for (let i = 0; i < p.length; i++) {
     const c = p[i];
+    if ('?*+@!'.includes(c) && p[i + 1] === '(') {
+      // extglob: ?(a|b) *(a|b) +(a|b) @(a|b) !(a|b)
+      const end = extEnd(p, i + 1);
+      if (end > 0) {
+        const alts = alternatives(p.slice(i + 2, end))
+          .map((a) => patternToRegexSource(a, pathname))
+          .join('|');
+        const any = pathname ? '[^/]*' : '[\\s\\S]*';
+        if (c === '?') out += `(?:${alts})?`;
+        else if (c === '*') out += `(?:${alts})*`;
+        else if (c === '+') out += `(?:${alts})+`;
+        else if (c === '@') out += `(?:${alts})`;
+        else {
+          // !(p)rest: no way of matching p followed by the rest here, then anything + rest
+          const rest = patternToRegexSource(p.slice(end + 1), pathname);
+          return `${out}(?!(?:${alts})${rest}$)${any}${rest}`;
+        }
+        i = end;
+        continue;
+      }
+    }
     if (c === '\\') {
       if (i + 1 < p.length) out += escapeRe(p[++i]);
       else out += '\\\\';
@@ -150,12 +209,12 @@ export function expandPathname(
       if (!hasGlobChars(seg)) {
         const name = unescapePattern(seg);
         const path = prefix + name;
-        if (exists(join(cwd, path), !last)) next.push(path);
+        if (exists(resolve(cwd, path), !last)) next.push(path);
         continue;
       }
       let entries: string[];
       try {
-        entries = readdirSync(join(cwd, base || '.'));
+        entries = readdirSync(resolve(cwd, base || '.'));
       } catch {
         continue;
       }
@@ -167,7 +226,7 @@ export function expandPathname(
         .sort(byBytes);
       for (const e of matched) {
         const path = prefix + e;
-        if (!last && !exists(join(cwd, path), true)) continue;
+        if (!last && !exists(resolve(cwd, path), true)) continue;
         next.push(path);
       }
     }

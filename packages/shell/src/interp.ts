@@ -980,14 +980,12 @@ export class Interp {
     if (assoc && !append) this.vars.entry(name)!.assoc!.clear();
     const values: string[] = append && !assoc ? (this.vars.getArray(name) ?? []) : [];
     for (const w of words) {
-      const first = w[0];
-      const head = first?.type === 'lit' ? first.value : undefined;
-      const m = head === undefined ? null : /^\[([^\]]*)\]=/.exec(head);
-      if (m && head !== undefined) {
-        const rest: Word = [{ type: 'lit', value: head.slice(m[0].length) }, ...w.slice(1)];
-        const value = await this.expander.expandString(rest);
-        if (assoc) this.vars.setKey(name, m[1], value);
-        else values[Number(this.arith(m[1]))] = value;
+      const keyed = splitKeyedElement(w);
+      if (keyed) {
+        const key = await this.expander.expandString(keyed.key);
+        const value = await this.expander.expandString(keyed.value);
+        if (assoc) this.vars.setKey(name, key, value);
+        else values[Number(this.arith(key))] = value;
       } else if (assoc) {
         throw new ExpansionError(
           `${name}: ${await this.expander.expandString(w)}: must use subscript when assigning associative array`,
@@ -1373,6 +1371,9 @@ export class Interp {
     );
   }
 
+  /** Lowest fd number for the next {var}> redirection. */
+  fdVarFloor = 10;
+
   /** The directory stack of pushd/popd (without the current directory). */
   dirStack: string[] = [];
 
@@ -1446,7 +1447,9 @@ export class Interp {
     const defaultFd = op[0] === '<' && op !== '<>' ? 0 : op === '<>' ? 0 : 1;
     let fdNum = r.fd ?? defaultFd;
     if (r.fdVar) {
-      fdNum = nextFreeFd(table);
+      // bash leaves {var} descriptors open, so each allocation takes a new number
+      fdNum = nextFreeFd(table, this.fdVarFloor);
+      this.fdVarFloor = fdNum + 1;
       this.setVar(r.fdVar, String(fdNum));
     }
     if (op === '<<' || op === '<<-') {
@@ -1631,8 +1634,32 @@ export class PipeOutFd extends Fd {
 
 export class RedirError extends Error {}
 
-function nextFreeFd(table: FdTable): number {
-  let n = 10;
+/** `[key]=value` in an array literal, with the key possibly quoted: `['a b']=1`. */
+function splitKeyedElement(w: Word): { key: Word; value: Word } | undefined {
+  const first = w[0];
+  if (first?.type !== 'lit' || !first.value.startsWith('[')) return undefined;
+  for (let i = 0; i < w.length; i++) {
+    const part = w[i];
+    if (part.type !== 'lit') continue;
+    const at = part.value.indexOf(']=', i === 0 ? 1 : 0);
+    if (at < 0) continue;
+    const start = i === 0 ? 1 : 0;
+    const key: Word =
+      i === 0
+        ? [{ type: 'lit', value: part.value.slice(1, at) }]
+        : [
+            { type: 'lit', value: first.value.slice(1) },
+            ...w.slice(1, i),
+            { type: 'lit', value: part.value.slice(start, at) },
+          ];
+    const value: Word = [{ type: 'lit', value: part.value.slice(at + 2) }, ...w.slice(i + 1)];
+    return { key, value };
+  }
+  return undefined;
+}
+
+function nextFreeFd(table: FdTable, floor: number): number {
+  let n = Math.max(10, floor);
   while (table.get(n)) n++;
   return n;
 }

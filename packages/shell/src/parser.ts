@@ -669,7 +669,7 @@ export class Parser {
 
   private parseCondNot(): CondExpr {
     this.skipBlanksAndNewlines();
-    if (this.src[this.pos] === '!' && isMeta(this.src[this.pos + 1])) {
+    if (this.src[this.pos] === '!' && /[\s]/.test(this.src[this.pos + 1] ?? ' ')) {
       this.pos++;
       return { type: 'not', expr: this.parseCondNot() };
     }
@@ -981,6 +981,15 @@ export class Parser {
         flush();
         parts.push(this.readBackquote(false));
         continue;
+      }
+      if ('?*+@!'.includes(c) && this.src[this.pos + 1] === '(') {
+        // an extglob group is part of the word: keep it whole (quotes inside stay raw)
+        const end = this.findParenEnd(this.pos + 1);
+        if (end > 0) {
+          lit += this.src.slice(this.pos, end + 1);
+          this.pos = end + 1;
+          continue;
+        }
       }
       lit += c;
       this.pos++;

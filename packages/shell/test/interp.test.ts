@@ -133,30 +133,35 @@ t.test('background jobs: $!, wait, jobs, kill', async (t) => {
 });
 
 t.test('SIGINT: a script whose foreground child is interrupted exits 130', async (t) => {
-  const child = spawn(process.execPath, [binPath, '-c', 'sleep 5; echo next'], {
+  const child = spawn(process.execPath, [binPath, '-c', 'echo ready; sleep 5; echo next'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('ready')) resolve();
+    });
   });
+  await ready;
   const started = Date.now();
-  await new Promise((r) => setTimeout(r, 600));
+  await new Promise((r) => setTimeout(r, 300));
   // the terminal sends SIGINT to the whole foreground process group
   process.kill(-child.pid!, 'SIGINT');
   const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   t.equal(status, 130);
-  t.equal(out, '');
+  t.equal(out, 'ready\n');
   t.ok(Date.now() - started < 4500, 'did not wait for sleep to finish');
 });
 
 t.test('SIGINT: a busy loop of built-ins is interruptible too', async (t) => {
-  const child = spawn(process.execPath, [binPath, '-c', 'while :; do :; done'], {
+  const child = spawn(process.execPath, [binPath, '-c', 'echo ready; while :; do :; done'], {
     detached: true,
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
-  await new Promise((r) => setTimeout(r, 600));
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  await new Promise((r) => setTimeout(r, 200));
   process.kill(-child.pid!, 'SIGINT');
   const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   t.equal(status, 130);
@@ -188,3 +193,21 @@ echo $(( 2**62 * 2 )) $(( -7 / 2 )) $(( 7 % -3 )) $(( 1 ? 2 : 3 ))`,
     'a|b c\n 3.14|ab |007|ff|a\\ b\na=\nb=val\nrest\n4 y 0 1 2 5\n-9223372036854775808 -3 1 2\n',
   );
 });
+
+t.test(
+  'globbing: relative, absolute, hidden files, extglob, no match keeps the word',
+  async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'a.txt'), '');
+    writeFileSync(join(dir, 'b.txt'), '');
+    writeFileSync(join(dir, '.hidden'), '');
+    const r = await sh(
+      `cd ${dir}; echo *.txt; echo ${dir}/*.txt; echo .h*; echo *.none; shopt -s extglob
+echo @(a|b).txt; echo !(a).txt`,
+    );
+    t.equal(
+      r.stdout,
+      `a.txt b.txt\n${dir}/a.txt ${dir}/b.txt\n.hidden\n*.none\na.txt b.txt\nb.txt\n`,
+    );
+  },
+);

@@ -1,9 +1,13 @@
 import { ANSI_SEQUENCE, stringWidth } from './width.js';
 
+/** GNU ls never makes a column narrower than this. */
+const MIN_COLUMN_WIDTH = 3;
+
 /**
  * GNU's column layout: the most columns whose widths (widest cell + 2, the last column
- * unpadded) fit in `lineWidth`, filled down the columns (or across the rows with -x), padded
- * with tabs to 8-column stops where a tab fits, as GNU ls does by default.
+ * unpadded, at least 3 each) add up to less than `lineWidth`, filled down the columns (or
+ * across the rows with -x), padded with tabs to 8-column stops where a tab fits, as GNU ls
+ * does by default.
  */
 export function layoutColumns(
   cells: string[],
@@ -14,12 +18,12 @@ export function layoutColumns(
   const count = cells.length;
   if (count === 0) return '';
   const widths = cells.map(cellWidth);
-  const maxColumns = Math.max(1, Math.min(count, Math.ceil(lineWidth / 3)));
+  const maxColumns = Math.max(1, Math.min(count, Math.ceil(lineWidth / MIN_COLUMN_WIDTH)));
   let chosen = { columns: 1, columnWidths: [Math.max(...widths)] };
   for (let columns = maxColumns; columns >= 1; columns--) {
     const rows = Math.ceil(count / columns);
     if (fill === 'columns' && Math.ceil(count / rows) !== columns) continue;
-    const columnWidths = new Array<number>(columns).fill(0);
+    const columnWidths = new Array<number>(columns).fill(MIN_COLUMN_WIDTH);
     widths.forEach((w, i) => {
       const column = fill === 'columns' ? Math.floor(i / rows) : i % columns;
       const padded = w + (column === columns - 1 ? 0 : 2);

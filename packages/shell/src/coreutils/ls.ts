@@ -141,6 +141,8 @@ interface Entry {
   linkTarget?: string;
   /** What a symbolic link points to, when that exists. */
   targetStat?: FileStat;
+  /** stat() failed (a dangling link under -L): the long format shows `?` fields. */
+  failed?: boolean;
 }
 
 async function statFile(
@@ -336,6 +338,19 @@ export const ls: Utility = async (ctx) => {
   return new Lister(ctx, config).run(parsed.operands);
 };
 
+/** What an entry that could not be stat()ed sorts as (GNU zeroes its stat buffer). */
+const UNKNOWN_STAT: FileStat = {
+  mode: 0,
+  nlink: 0,
+  uid: 0,
+  gid: 0,
+  size: 0n,
+  blocks: 0n,
+  ino: 0n,
+  rdev: 0,
+  timeNs: 0n,
+};
+
 /** How many entries of a directory are stat()ed concurrently. */
 const STAT_BATCH = 64;
 
@@ -353,13 +368,23 @@ class Lister {
   /** Whether symbolic links are resolved for colours and indicators (GNU's check_symlink_mode). */
   private readonly resolveLinks: boolean;
   private coloured = false;
+  /** GNU stats entries only when the listing needs more than names (format_needs_stat)... */
+  private readonly needsStat: boolean;
+  /** ...or their types, which readdir gives except for links under -L (format_needs_type). */
+  private readonly needsType: boolean;
 
   constructor(
     private readonly ctx: UtilityContext,
     private readonly config: Config,
   ) {
     if (config.colour && coloursAllowed(ctx.env)) this.colours = new LsColours(ctx.env.LS_COLORS);
-    this.resolveLinks = config.indicator !== 'none' || this.colours?.needsLinkTargets === true;
+    // -F resolves links (to mark their targets), -p does not (GNU's file_type <= indicator_style).
+    this.resolveLinks = config.indicator === 'classify' || this.colours?.needsLinkTargets === true;
+    this.needsStat =
+      config.sort === 'time' || config.sort === 'size' || config.format === 'long' || config.blocks;
+    this.needsType =
+      !this.needsStat &&
+      (config.recursive || config.colour || config.directoriesFirst || config.indicator !== 'none');
   }
 
   /** Writes to stdout; GNU resets the terminal's colours once, before the first colour. */
@@ -465,7 +490,7 @@ class Lister {
     if (this.config.dereference === 'always') {
       const key = `${dir.stat.ino}`;
       if (this.visited.has(key) && !commandLine) {
-        this.fail(1, `${quote(dir.name)}: not listing already-listed directory`);
+        this.fail(2, `${shellQuote(dir.name)}: not listing already-listed directory`);
         return;
       }
       this.visited.add(key);
@@ -475,7 +500,9 @@ class Lister {
       this.write(`${this.quoteName(dir.name, false)}:\n`);
       this.printedSomething = true;
     }
-    if (this.config.hidden === 'all') names.push('.', '..');
+    // Node's directory reading hides . and ..; GNU lists them where readdir(3) returns them,
+    // which only shows with -U (they come first here).
+    if (this.config.hidden === 'all') names.unshift('.', '..');
     if (this.config.hidden === 'none') names = names.filter((n) => !n.startsWith('.'));
     // Stat in batches: the thread pool works on several at once (a big directory lists ~3x
     // faster), while diagnostics keep the directory's order.
@@ -487,16 +514,26 @@ class Lister {
           const fileStat = await this.stat(path, this.config.dereference === 'always');
           return await this.withLinkInfo({ name, path, stat: fileStat });
         } catch (error) {
-          return { name, error };
+          return { name, path, error };
         }
       });
       for (const result of await Promise.all(batch)) {
-        if ('error' in result) {
-          const shown = quote(joinName(dir.name, result.name));
-          this.fail(1, `cannot access ${shown}: ${strerror(result.error)}`);
-        } else {
+        if (!('error' in result)) {
           entries.push(result);
+          continue;
         }
+        // Under -L a dangling link cannot be followed. GNU only notices when the listing
+        // needs stat() (or the type of a link), and then still lists the name.
+        const link = await this.stat(result.path, false).catch(() => undefined);
+        const noticed = !link || this.needsStat || (this.needsType && isLinkMode(link.mode));
+        if (noticed) {
+          // Entries of "." are named without "./", as GNU names them.
+          const shown = quote(dir.name === '.' ? result.name : joinName(dir.name, result.name));
+          this.fail(1, `cannot access ${shown}: ${strerror(result.error)}`);
+        }
+        if (!link) continue;
+        const stat = noticed ? { ...UNKNOWN_STAT, mode: link.mode & 0o170000 } : link;
+        entries.push({ name: result.name, path: result.path, stat, failed: noticed });
       }
     }
     const sorted = this.sorted(entries);
@@ -525,7 +562,7 @@ class Lister {
     };
     let result = sort === 'none' ? [...entries] : [...entries].sort(compare);
     if (reverse && sort !== 'none') result.reverse();
-    if (directoriesFirst) {
+    if (directoriesFirst && sort !== 'none') {
       const isDir = (e: Entry) => isDirMode(e.targetStat?.mode ?? e.stat.mode);
       result = [...result.filter(isDir), ...result.filter((e) => !isDir(e))];
     }
@@ -589,8 +626,8 @@ class Lister {
   /** The -i and -s columns before each name, right-aligned over the group. */
   private prefixes(entries: Entry[], sizedOver: Entry[]): string[] {
     const columns: Array<(e: Entry) => string> = [];
-    if (this.config.inode) columns.push((e) => e.stat.ino.toString());
-    if (this.config.blocks) columns.push((e) => this.blockCount(e.stat.blocks));
+    if (this.config.inode) columns.push((e) => (e.failed ? '?' : e.stat.ino.toString()));
+    if (this.config.blocks) columns.push((e) => (e.failed ? '?' : this.blockCount(e.stat.blocks)));
     const widths = columns.map((column) => Math.max(0, ...sizedOver.map((e) => column(e).length)));
     return entries.map((e) =>
       columns.map((column, i) => `${column(e).padStart(widths[i])} `).join(''),
@@ -609,6 +646,10 @@ class Lister {
       sizedOver.map((e) => {
         const { stat: s } = e;
         const device = isDeviceMode(s.mode);
+        if (e.failed) {
+          const unknown = { links: '?', owner: '?', group: '?', major: '', minor: '', size: '?' };
+          return [e, { ...unknown, mode: `${modeString(s.mode)[0]}?????????`, date: '?' }] as const;
+        }
         const row = {
           mode: modeString(s.mode),
           links: String(s.nlink),
@@ -642,10 +683,12 @@ class Lister {
       const size = r.major
         ? `${r.major.padStart(majorWidth)}, ${r.minor.padStart(minorWidth)}`
         : r.size;
-      line += `${size.padStart(sizeWidth)} ${r.date} ${names[i]}`;
+      // A failed entry's `?` stands right-aligned in the 12 columns of a date.
+      line += `${size.padStart(sizeWidth)} ${r.date.padStart(12)} ${names[i]}`;
       if (entry.linkTarget !== undefined) {
         const target = this.paintTarget(this.quoteName(entry.linkTarget, false), entry);
-        line += ` -> ${target}${this.indicator(entry.targetStat)}`;
+        const mark = this.resolveLinks ? this.indicator(entry.targetStat) : '';
+        line += ` -> ${target}${mark}`;
       } else if (!isLinkMode(entry.stat.mode)) {
         line += this.indicator(entry.stat);
       }
