@@ -298,8 +298,13 @@ async function removeStaleSocket(path: string): Promise<void> {
       probe.destroy();
       resolve(true);
     });
-    probe.once('error', () => resolve(false));
+    // Only a refusal proves nobody listens: EAGAIN (a full backlog) means a busy live server.
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code !== 'ECONNREFUSED' && err.code !== 'ENOENT'),
+    );
   });
   if (alive) throw new StrataError(ErrorCode.SOCKET_IN_USE, `${path} is in use by another server`);
-  await unlink(path);
+  await unlink(path).catch((err: unknown) => {
+    if (!(isErrnoException(err) && err.code === 'ENOENT')) throw err;
+  });
 }
