@@ -15,7 +15,7 @@ t.test('slowloris: the header timeout is total, not per read', async (t) => {
   const elapsed = Date.now() - started;
   t.equal(result.responses[0]?.status, 408);
   t.equal(result.closed, true);
-  t.ok(elapsed >= 350 && elapsed < 2000, `closed after ${elapsed} ms`);
+  t.ok(elapsed >= 350 && elapsed < 3000, `closed after ${elapsed} ms`);
 });
 
 t.test('a connection that sends nothing is closed after the header timeout', async (t) => {
@@ -24,7 +24,7 @@ t.test('a connection that sends nothing is closed after the header timeout', asy
   const result = await exchange(port, [], { timeoutMs: 5000 });
   t.equal(result.closed, true);
   t.equal(result.data.toString(), '', 'silently, as nginx does');
-  t.ok(Date.now() - started < 2000);
+  t.ok(Date.now() - started < 3000);
 });
 
 t.test('keep-alive idle timeout', async (t) => {
@@ -34,7 +34,7 @@ t.test('keep-alive idle timeout', async (t) => {
   const elapsed = Date.now() - started;
   t.equal(result.responses[0]?.status, 200);
   t.equal(result.closed, true);
-  t.ok(elapsed >= 250 && elapsed < 2000, `closed after ${elapsed} ms idle`);
+  t.ok(elapsed >= 250 && elapsed < 3000, `closed after ${elapsed} ms idle`);
 });
 
 t.test('request timeout: a body that never completes', async (t) => {
