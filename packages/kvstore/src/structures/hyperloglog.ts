@@ -273,15 +273,14 @@ export class HyperLogLog {
   }
 
   /**
-   * Wraps a copy of a string value, or returns undefined when it is not an HLL (wrong magic,
-   * unknown encoding, dense of the wrong size): the caller replies NOT_HLL_ERROR.
+   * Wraps a string value's bytes, or returns undefined when they are not an HLL (wrong magic,
+   * unknown encoding, dense of the wrong size): the caller replies NOT_HLL_ERROR. Updates
+   * happen in place in the given Buffer (string values that are Buffers are owned by their key,
+   * as SETRANGE and SETBIT assume too); a sparse value that grows gets a new `bytes`.
    */
-  static from(
-    value: Uint8Array,
-    sparseMaxBytes = DEFAULT_SPARSE_MAX_BYTES,
-  ): HyperLogLog | undefined {
+  static from(value: Buffer, sparseMaxBytes = DEFAULT_SPARSE_MAX_BYTES): HyperLogLog | undefined {
     if (!HyperLogLog.isValid(value)) return undefined;
-    return new HyperLogLog(Buffer.from(value), sparseMaxBytes);
+    return new HyperLogLog(value, sparseMaxBytes);
   }
 
   static isValid(value: Uint8Array): boolean {

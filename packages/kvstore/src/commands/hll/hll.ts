@@ -19,7 +19,7 @@ function sparseMaxBytes(ctx: CommandContext): number {
   return Number(ctx.config('hll-sparse-max-bytes'));
 }
 
-/** The HLL stored at `key` (a private copy), undefined when missing; errors as Redis does. */
+/** The HLL stored at `key` (updated in place), undefined when missing; errors as Redis does. */
 function loadHll(ctx: CommandContext, key: string, forWrite: boolean): HyperLogLog | undefined {
   const entry = forWrite ? ctx.db.lookupWrite(key) : ctx.db.lookupRead(key);
   if (!entry) return undefined;
