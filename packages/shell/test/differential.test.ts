@@ -4,7 +4,9 @@
  * must produce the same.
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are shell code
-import { requireTool } from '@strata/common/testing';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireTool, tempDir } from '@strata/common/testing';
 import t from 'tap';
 import { binBuilt, binPath, run } from './helpers.js';
 
@@ -79,7 +81,27 @@ function arithExpr(depth = 0): string {
 }
 
 function snippet(): string {
-  switch (int(0, 13)) {
+  switch (int(0, 23)) {
+    case 14:
+      return `echo *.txt; echo "$PWD"/*.${pick(['txt', 'log', 'none'])}; echo ${pick(['[ab]*', '?.log', 'd/*', '*/', '.*'])}`;
+    case 15:
+      return `echo ${pick(VALUES.map(quoteSingle))} > out; echo more >> out; wc -l < out; cat out; { echo in-group; } > out2 2>&1; cat out2`;
+    case 16:
+      return `v=${quoteSingle(pick(VALUES))}; cat <<EOF\n[$v] \${v} $(echo sub)\nEOF\ncat <<'EOF'\n[$v]\nEOF`;
+    case 17:
+      return `echo "$(echo "a  b")" $(echo "a  b") "$(echo '$x')" \`echo bq\``;
+    case 18:
+      return `printf '%s\\n' ${pick(['"a b" c', 'x:y z', '1 2 3'])} | while IFS=${pick(["' '", ':', "''"])} read -r p q; do echo "<$p|$q>"; done`;
+    case 19:
+      return `f() { [ "$1" -le 0 ] && return ${int(0, 2)}; echo "n=$1"; f $(($1 - 1)); }; f ${int(0, 4)}; echo "st=$?"`;
+    case 20:
+      return `x=${int(1, 9)}; : $((x += ${int(1, 5)})) $((x *= 2)); echo $x $((x > 10 ? 1 : 0)) $((x % 4))`;
+    case 21:
+      return `${pick(['true', 'false'])} | ${pick(['true', 'false'])}; echo $?; ! ${pick(['true', 'false'])} | true; echo $?`;
+    case 22:
+      return `test -f a.txt && echo file; test -d d && echo dir; [ -e nope ] || echo absent; [ a = a -a b != c ] && echo and; [ -z "" -o -n "" ] && echo or`;
+    case 23:
+      return `for f in a.txt c.log d none; do case $f in *.txt|*.log) echo "data $f";; [a-c]*) echo "abc $f";; d) echo "dir $f";; *) echo "other $f";; esac; done`;
     case 0:
       return `v=${quoteSingle(pick(VALUES))}; echo ${paramExpr()}`;
     case 1:
@@ -118,7 +140,17 @@ function script(): string {
   return `${lines.join('\n')}\n`;
 }
 
-const CASES = 60;
+const CASES = 70;
+
+/** Resets `work/w` to a.txt b.txt c.log d/inner .hidden and returns it. */
+function fixture(work: string): string {
+  const dir = join(work, 'w');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'd'), { recursive: true });
+  for (const f of ['a.txt', 'b.txt', 'c.log', '.hidden']) writeFileSync(join(dir, f), `${f}\n`);
+  writeFileSync(join(dir, 'd', 'inner'), '');
+  return dir;
+}
 
 t.test('generated scripts: strata-sh agrees with bash and dash', async (t) => {
   const bash = requireTool(t, 'bash');
@@ -128,14 +160,14 @@ t.test('generated scripts: strata-sh agrees with bash and dash', async (t) => {
     t.fail(`${binPath} is missing: build first`);
     return;
   }
+  const work = tempDir(t, 'strata-diff-');
   const scripts = Array.from({ length: CASES }, script);
   let compared = 0;
   for (const src of scripts) {
-    const [ours, b, d] = await Promise.all([
-      run(process.execPath, [binPath, '-c', src]),
-      run(bash, ['--posix', '-c', src]),
-      run(dash, ['-c', src]),
-    ]);
+    // one after the other in the same fresh directory, so paths in the output agree
+    const b = await run(bash, ['--posix', '-c', src], { cwd: fixture(work) });
+    const d = await run(dash, ['-c', src], { cwd: fixture(work) });
+    const ours = await run(process.execPath, [binPath, '-c', src], { cwd: fixture(work) });
     if (b.stdout !== d.stdout || b.status !== d.status) continue;
     compared++;
     t.same(
