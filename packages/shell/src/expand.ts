@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ArithError, evaluateArith } from './arith.js';
 import type { ParamPart, Word, WordPart } from './ast.js';
+import { ansiCUnescape } from './ansi-c.js';
 import { braceExpand, needsBraceExpansion } from './brace.js';
 import { expandPathname, hasGlobChars, matchPattern, patternToRegexSource } from './glob.js';
 import type { Interp } from './interp.js';
+import { singleQuote } from './quote.js';
 
 /** An expansion error: `${x?msg}`, bad substitution, unbound variable, arithmetic. */
 export class ExpansionError extends Error {
@@ -426,6 +428,27 @@ export class Expander {
       const pat = await this.expandPattern(p.arg ?? []);
       const rep = p.arg2 ? await this.expandString(p.arg2) : '';
       return (s) => replacePattern(s, pat, rep, op);
+    }
+    if (op === '@') {
+      // ${x@Q} and friends: transformations of the value
+      const which = await this.expandString(p.arg ?? []);
+      switch (which) {
+        case 'Q':
+          return (s) => singleQuote(s);
+        case 'U':
+          return (s) => s.toUpperCase();
+        case 'L':
+          return (s) => s.toLowerCase();
+        case 'u':
+          return (s) => s.charAt(0).toUpperCase() + s.slice(1);
+        case 'E':
+          return (s) => ansiCUnescape(s);
+        case 'A':
+          return (s) => `${p.name}=${singleQuote(s)}`;
+        case 'a':
+          return () => '';
+      }
+      throw new ExpansionError(`\${${p.name}@${which}}: bad substitution`);
     }
     if (op === '^^') return (s) => s.toUpperCase();
     if (op === ',,') return (s) => s.toLowerCase();

@@ -1048,6 +1048,9 @@ export class Interp {
     }
     const savedPositional = this.positional;
     this.positional = argv.slice(1);
+    const savedFuncname = this.vars.getArray('FUNCNAME');
+    this.vars.vars.delete('FUNCNAME');
+    this.vars.setArray('FUNCNAME', [fn.name, ...(savedFuncname ?? [])]);
     this.vars.pushFrame();
     this.funcDepth++;
     for (const fd of this.io.fds.values()) if (fd instanceof PipeOutFd) fd.direct = false;
@@ -1063,6 +1066,8 @@ export class Interp {
       this.funcDepth--;
       this.vars.popFrame();
       this.positional = savedPositional;
+      if (savedFuncname && savedFuncname.length > 0) this.vars.setArray('FUNCNAME', savedFuncname);
+      else this.vars.vars.delete('FUNCNAME');
     }
   }
 

@@ -1214,7 +1214,7 @@ export class Parser {
     let op = ops.find((o) => this.src.startsWith(o, this.pos));
     if (!op) {
       const one = this.src[this.pos];
-      if (one !== undefined && '-=?+#%/:^,'.includes(one)) op = one;
+      if (one !== undefined && '-=?+#%/:^,@'.includes(one)) op = one;
     }
     if (!op && this.pos >= this.src.length)
       this.error("unexpected EOF while looking for `}'", true);
@@ -1295,7 +1295,7 @@ export class Parser {
     let depth = 0;
     const flush = () => {
       if (lit) {
-        parts.push({ type: inDq ? 'sq' : 'lit', value: lit });
+        parts.push({ type: 'lit', value: lit });
         lit = '';
       }
     };

@@ -128,6 +128,7 @@ interface FileStat {
   size: bigint;
   blocks: bigint;
   ino: bigint;
+  dev: bigint;
   rdev: number;
   /** The time -l shows and -t sorts by: modification, or change (-c), or access (-u). */
   timeNs: bigint;
@@ -159,6 +160,7 @@ async function statFile(
     size: s.size,
     blocks: s.blocks,
     ino: s.ino,
+    dev: s.dev,
     rdev: Number(s.rdev),
     timeNs: time === 'ctime' ? s.ctimeNs : time === 'atime' ? s.atimeNs : s.mtimeNs,
   };
@@ -347,6 +349,7 @@ const UNKNOWN_STAT: FileStat = {
   size: 0n,
   blocks: 0n,
   ino: 0n,
+  dev: 0n,
   rdev: 0,
   timeNs: 0n,
 };
@@ -362,7 +365,8 @@ class Lister {
   private printedSomething = false;
   private readonly ids = new IdNames();
   private readonly nowNs = BigInt(Date.now()) * 1_000_000n;
-  private readonly visited = new Set<string>();
+  /** Directories being listed (-R -L), to stop at loops. */
+  private readonly ancestors = new Set<string>();
   private dateParts?: Intl.DateTimeFormat;
   private readonly colours?: LsColours;
   /** Whether symbolic links are resolved for colours and indicators (GNU's check_symlink_mode). */
@@ -379,7 +383,11 @@ class Lister {
   ) {
     if (config.colour && coloursAllowed(ctx.env)) this.colours = new LsColours(ctx.env.LS_COLORS);
     // -F resolves links (to mark their targets), -p does not (GNU's file_type <= indicator_style).
-    this.resolveLinks = config.indicator === 'classify' || this.colours?.needsLinkTargets === true;
+    // So does --group-directories-first (to group links to directories with them).
+    this.resolveLinks =
+      config.indicator === 'classify' ||
+      config.directoriesFirst ||
+      this.colours?.needsLinkTargets === true;
     this.needsStat =
       config.sort === 'time' || config.sort === 'size' || config.format === 'long' || config.blocks;
     this.needsType =
@@ -487,13 +495,15 @@ class Lister {
       );
       return;
     }
+    // Following links can lead back into a directory being listed: GNU skips a directory
+    // that is its own ancestor.
+    const key = `${dir.stat.dev}:${dir.stat.ino}`;
     if (this.config.dereference === 'always') {
-      const key = `${dir.stat.ino}`;
-      if (this.visited.has(key) && !commandLine) {
+      if (this.ancestors.has(key)) {
         this.fail(2, `${shellQuote(dir.name)}: not listing already-listed directory`);
         return;
       }
-      this.visited.add(key);
+      this.ancestors.add(key);
     }
     if (showHeader) {
       if (this.printedSomething) this.write('\n');
@@ -525,7 +535,8 @@ class Lister {
         // Under -L a dangling link cannot be followed. GNU only notices when the listing
         // needs stat() (or the type of a link), and then still lists the name.
         const link = await this.stat(result.path, false).catch(() => undefined);
-        const noticed = !link || this.needsStat || (this.needsType && isLinkMode(link.mode));
+        const typeOrInode = this.needsType || this.config.inode;
+        const noticed = !link || this.needsStat || (typeOrInode && isLinkMode(link.mode));
         if (noticed) {
           // Entries of "." are named without "./", as GNU names them.
           const shown = quote(dir.name === '.' ? result.name : joinName(dir.name, result.name));
@@ -538,12 +549,16 @@ class Lister {
     }
     const sorted = this.sorted(entries);
     this.printGroup(sorted, true);
-    if (!this.config.recursive) return;
+    if (!this.config.recursive) {
+      this.ancestors.delete(key);
+      return;
+    }
     for (const entry of sorted) {
       if (entry.name === '.' || entry.name === '..' || !isDirMode(entry.stat.mode)) continue;
       const child = { ...entry, name: joinName(dir.name, entry.name) };
       await this.listDirectory(child, true, false);
     }
+    this.ancestors.delete(key);
   }
 
   private sorted(entries: Entry[]): Entry[] {
