@@ -45,6 +45,9 @@ import { ParseError, Parser } from './parser.js';
 import { quoteForTrace } from './quote.js';
 import { ReadonlyError, VarStore } from './vars.js';
 
+/** An assignment to a readonly variable: the rest of the command line is skipped. */
+export class LineAbort {}
+
 /** Ctrl+C in an interactive shell: abandon the command line (status 130). */
 export class InterruptSignal {}
 
@@ -398,7 +401,12 @@ export class Interp {
       }
       if (!list) return this.status;
       if (this.opts.noexec) continue;
-      await this.runList(list);
+      try {
+        await this.runList(list);
+      } catch (e) {
+        if (!(e instanceof LineAbort)) throw e;
+        this.status = 1;
+      }
     }
   }
 
@@ -538,6 +546,7 @@ export class Interp {
     if (e instanceof ReturnSignal) return e.status;
     if (e instanceof LoopSignal) return this.status;
     if (e instanceof BrokenPipe) return 141;
+    if (e instanceof LineAbort) return 1;
     if (e instanceof ExpansionError) {
       this.diag(e.message);
       return 1;
@@ -904,10 +913,10 @@ export class Interp {
       return 1;
     }
     if (e instanceof ReadonlyError) {
+      // bash abandons the rest of the command line, then goes on with the next line
       this.diag(e.message);
       this.status = 1;
-      if (!this.opts.interactive) throw new ExitSignal(1);
-      return 1;
+      throw new LineAbort();
     }
     throw e;
   }
