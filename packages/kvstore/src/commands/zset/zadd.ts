@@ -79,6 +79,18 @@ function zaddGeneric(ctx: CommandContext, options: ZaddOptions, firstScore: numb
   }
 }
 
+/** Both commands accept ZADD's option words before the score/member pairs (ZINCRBY too). */
+function zaddWithOptions(ctx: CommandContext, incr: boolean): void {
+  const options: ZaddOptions = { nx: false, xx: false, gt: false, lt: false, ch: false, incr };
+  let i = 2;
+  for (; i < ctx.argv.length; i++) {
+    const option = ctx.argv[i].toLowerCase();
+    if (!(option in options)) break;
+    options[option as keyof ZaddOptions] = true;
+  }
+  zaddGeneric(ctx, options, i);
+}
+
 export const zadd = defineCommand({
   name: 'zadd',
   arity: -4,
@@ -89,31 +101,7 @@ export const zadd = defineCommand({
   since: '1.2.0',
   complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
   handler(ctx) {
-    const options: ZaddOptions = {
-      nx: false,
-      xx: false,
-      gt: false,
-      lt: false,
-      ch: false,
-      incr: false,
-    };
-    let i = 2;
-    for (; i < ctx.argv.length; i++) {
-      const option = ctx.argv[i].toLowerCase();
-      if (
-        option === 'nx' ||
-        option === 'xx' ||
-        option === 'gt' ||
-        option === 'lt' ||
-        option === 'ch' ||
-        option === 'incr'
-      ) {
-        options[option] = true;
-      } else {
-        break;
-      }
-    }
-    zaddGeneric(ctx, options, i);
+    zaddWithOptions(ctx, false);
   },
 });
 
@@ -127,6 +115,6 @@ export const zincrby = defineCommand({
   since: '1.2.0',
   complexity: 'O(log(N)) where N is the number of elements in the sorted set.',
   handler(ctx) {
-    zaddGeneric(ctx, { nx: false, xx: false, gt: false, lt: false, ch: false, incr: true }, 2);
+    zaddWithOptions(ctx, true);
   },
 });

@@ -1,8 +1,25 @@
+import { CommandError } from '../../command-error.js';
 import { globMatch } from '../../glob.js';
 import { formatDouble } from '../../protocol/numbers.js';
 import { parseScanArgs } from '../args.js';
 import { defineCommand } from '../define.js';
 import { readZset } from './shared.js';
+
+/**
+ * A cursor as Redis reads it with strtoul: an empty string is 0 and a minus sign wraps around,
+ * but leading spaces, trailing characters and overflow are errors. Our dict cursors are 32-bit:
+ * larger values point past the table (undefined: the scan is over).
+ */
+function parseCursor(text: string): number | undefined {
+  const m = /^([+-]?)([0-9]*)$/.exec(text);
+  if (!m || /^[ \t\n\v\f\r]/.test(text) || (m[2] === '' && m[1] !== '')) {
+    throw new CommandError('ERR invalid cursor');
+  }
+  const magnitude = m[2] === '' ? 0n : BigInt(m[2]);
+  if (magnitude > 2n ** 64n - 1n) throw new CommandError('ERR invalid cursor');
+  const value = m[1] === '-' ? BigInt.asUintN(64, -magnitude) : magnitude;
+  return value > 0xffffffffn ? undefined : Number(value);
+}
 
 export const zscan = defineCommand({
   name: 'zscan',
@@ -15,17 +32,19 @@ export const zscan = defineCommand({
   handler(ctx) {
     const { argv, reply } = ctx;
     // Redis checks the cursor, then the key, and only then the options.
-    parseScanArgs(argv.slice(0, 3), 2, false);
+    const start = parseCursor(argv[2]);
     const zset = readZset(ctx, argv[1]);
-    const options = zset ? parseScanArgs(argv, 2, false) : undefined;
+    const options = zset
+      ? parseScanArgs([...argv.slice(0, 2), '0', ...argv.slice(3)], 2, false)
+      : undefined;
     const visited: [string, number][] = [];
     let cursor = 0;
     if (zset?.isCompact) {
       // A listpack-encoded set is returned whole in one call, in order.
       for (const { member, score } of zset.entries()) visited.push([member, score]);
-    } else if (zset && options) {
+    } else if (zset && options && start !== undefined) {
       // Like dictScan's loop: stop once COUNT items (members and scores) were collected.
-      cursor = options.cursor;
+      cursor = start;
       let iterations = options.count * 10;
       do {
         cursor = zset.scan(cursor, (member, score) => visited.push([member, score]));
