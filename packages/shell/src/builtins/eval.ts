@@ -35,7 +35,8 @@ export async function sourceBuiltin(sh: Interp, argv: string[]): Promise<number>
   try {
     src = readFileSync(path ?? args[0], 'utf8');
   } catch {
-    return fail(sh, argv[0], `${args[0]}: No such file or directory`);
+    sh.diag(`${args[0]}: No such file or directory`);
+    return 1;
   }
   const savedPositional = sh.positional;
   if (args.length > 1) sh.positional = args.slice(1);

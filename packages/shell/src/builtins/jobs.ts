@@ -19,7 +19,7 @@ export async function waitBuiltin(sh: Interp, argv: string[]): Promise<number> {
       status = fail(
         sh,
         'wait',
-        `${spec}: ${spec.startsWith('%') ? 'no such job' : `pid ${spec} is not a child of this shell`}`,
+        spec.startsWith('%') ? `${spec}: no such job` : `pid ${spec} is not a child of this shell`,
         127,
       );
       continue;
