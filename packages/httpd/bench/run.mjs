@@ -74,34 +74,19 @@ async function startProcess(command, args) {
   };
 }
 
+const strataHttpd = (workers) => async (port) =>
+  startProcess(process.execPath, [
+    BIN,
+    ...['--port', String(port), '--root', root, '--workers', String(workers)],
+    ...['--log-level', 'error'],
+  ]);
+
 const SERVERS = {
-  'strata-httpd': async (port) =>
-    startProcess(process.execPath, [
-      BIN,
-      '--port',
-      String(port),
-      '--root',
-      root,
-      '--workers',
-      '0',
-      '--log-level',
-      'error',
-    ]),
+  'strata-httpd': strataHttpd(0),
   'node:http': async (port) => startProcess(process.execPath, [PLAIN, String(port), root]),
   nginx: async (port) =>
     startNginx({ nginx: nginxPath, root, port, dir: join(work, `nginx-${port}`) }),
-  'strata-httpd x2': async (port) =>
-    startProcess(process.execPath, [
-      BIN,
-      '--port',
-      String(port),
-      '--root',
-      root,
-      '--workers',
-      '2',
-      '--log-level',
-      'error',
-    ]),
+  'strata-httpd x2': strataHttpd(2),
 };
 if (!nginxPath) delete SERVERS.nginx;
 

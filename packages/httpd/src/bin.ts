@@ -1,16 +1,13 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
 import {
-  MetricsRegistry,
   createLogger,
   installSignalHandlers,
   loadCliConfig,
-  registerProcessMetrics,
   registerServerMetrics,
-  startMetricsExporters,
 } from '@strata/common';
 import { forThisProcess, reportToPrimary, runPrimary } from './cluster.js';
-import { registerHttpdMetrics } from './metrics.js';
+import { exportMetrics } from './metrics.js';
 import { CLI_INFO, HTTPD_OPTIONS, rereadConfig } from './options.js';
 import { Httpd } from './server.js';
 
@@ -30,23 +27,13 @@ async function serve(): Promise<void> {
   if (worker) {
     reportToPrimary(httpd);
   } else {
-    const registry = new MetricsRegistry();
-    registerServerMetrics(registry, httpd.server);
-    const stopProcessMetrics = registerProcessMetrics(registry);
-    registerHttpdMetrics(registry, () => [
-      { stats: httpd.stats, connections: httpd.server.connections.size },
-    ]);
-    const exporters = await startMetricsExporters(registry, {
-      metricsPort: config.metricsPort,
-      host: config.host,
-      statsd: config.statsd,
-      prefix: 'httpd',
+    const exporters = await exportMetrics(
+      config,
       logger,
-    });
-    closeExporters = async () => {
-      stopProcessMetrics();
-      await exporters.close();
-    };
+      () => [{ stats: httpd.stats, connections: httpd.server.connections.size }],
+      (registry) => registerServerMetrics(registry, httpd.server),
+    );
+    closeExporters = () => exporters.close();
   }
   // One drain, whoever asks first: a signal, or the primary (which may forward the same
   // SIGINT the terminal already sent this worker, so a signal would count as a second one).

@@ -1,12 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import {
-  type Logger,
-  MetricsRegistry,
-  installSignalHandlers,
-  registerProcessMetrics,
-  startMetricsExporters,
-} from '@strata/common';
-import { type WorkerReport, registerHttpdMetrics } from './metrics.js';
+import { type Logger, installSignalHandlers } from '@strata/common';
+import { type WorkerReport, exportMetrics } from './metrics.js';
 import { type HttpdConfig, rereadConfig } from './options.js';
 import type { Httpd } from './server.js';
 
@@ -65,16 +59,7 @@ export async function runPrimary(
   cluster.setupPrimary({ args: argv });
   for (let k = 0; k < config.workers; k++) fork(k === 0 && config.unix !== undefined);
 
-  const registry = new MetricsRegistry();
-  registerHttpdMetrics(registry, () => [...reports.values()]);
-  const stopProcessMetrics = registerProcessMetrics(registry);
-  const exporters = await startMetricsExporters(registry, {
-    metricsPort: config.metricsPort,
-    host: config.host,
-    statsd: config.statsd,
-    prefix: 'httpd',
-    logger,
-  });
+  const exporters = await exportMetrics(config, logger, () => [...reports.values()]);
   logger.info({ workers: config.workers }, 'strata-httpd primary started');
 
   installSignalHandlers({
@@ -91,7 +76,6 @@ export async function runPrimary(
       }, config.shutdownGrace + 2000);
       await Promise.all(exited);
       clearTimeout(deadline);
-      stopProcessMetrics();
       await exporters.close();
     },
     reload: () => {

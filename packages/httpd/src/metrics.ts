@@ -1,4 +1,12 @@
-import type { MetricsRegistry, Sample } from '@strata/common';
+import {
+  type Logger,
+  MetricsRegistry,
+  type MetricsExporters,
+  type Sample,
+  registerProcessMetrics,
+  startMetricsExporters,
+} from '@strata/common';
+import type { HttpdConfig } from './options.js';
 import type { HttpdStats } from './context.js';
 
 /** What one serving process reports: its counters and its open connections. */
@@ -44,4 +52,34 @@ export function registerHttpdMetrics(
     sum((r) => r.connections),
   );
   registry.gauge('workers', 'Serving processes reporting', () => reports().length);
+}
+
+/**
+ * The registry of this process with the httpd metrics (from `reports`) and the process
+ * metrics, exported as --metrics-port / --statsd ask. `extend` adds more before export.
+ */
+export async function exportMetrics(
+  config: HttpdConfig,
+  logger: Logger,
+  reports: () => readonly WorkerReport[],
+  extend: (registry: MetricsRegistry) => void = () => {},
+): Promise<MetricsExporters> {
+  const registry = new MetricsRegistry();
+  registerHttpdMetrics(registry, reports);
+  extend(registry);
+  const stopProcessMetrics = registerProcessMetrics(registry);
+  const exporters = await startMetricsExporters(registry, {
+    metricsPort: config.metricsPort,
+    host: config.host,
+    statsd: config.statsd,
+    prefix: 'httpd',
+    logger,
+  });
+  return {
+    port: exporters.port,
+    close: async () => {
+      stopProcessMetrics();
+      await exporters.close();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import t from 'tap';
 import { request as undiciRequest } from 'undici';
-import { exchange, get, makeRoot, request, startHttpd } from './helpers.js';
+import { exchange, makeRoot, request, startHttpd } from './helpers.js';
 
 const text = 'abcdefghijklmnopqrstuvwxyz'; // 26 bytes
 
