@@ -158,6 +158,8 @@ const streamInfo = sub({
   since: '5.0.0',
   handler(ctx) {
     const { argv, reply } = ctx;
+    // The key is checked before the options.
+    const stream = streamOrError(ctx);
     let full = false;
     let count = 10;
     if (argv.length > 3) {
@@ -172,7 +174,6 @@ const streamInfo = sub({
         throw bad;
       }
     }
-    const stream = streamOrError(ctx);
     reply.mapHeader(full ? 9 : 10);
     reply.bulk('length');
     reply.integer(stream.size);
