@@ -28,8 +28,8 @@ export class Entry {
 }
 
 /** Fixed per-key cost: Map slot, bucket slot, Entry object. Calibrated against V8 heap growth. */
-const ENTRY_OVERHEAD = 136;
-const EXPIRE_OVERHEAD = 72;
+const ENTRY_OVERHEAD = 80;
+const EXPIRE_OVERHEAD = 40;
 
 export function stringValueBytes(value: StringValue): number {
   return typeof value === 'string' ? stringBytes(value.length) : 96 + value.length;

@@ -10,7 +10,8 @@
 
 const MIN_BUCKETS = 4;
 
-type Bucket = string[] | undefined;
+/** A bucket holds one key as a bare string (the common case: no array allocated) or several. */
+type Bucket = string | string[] | undefined;
 
 interface Table {
   buckets: Bucket[];
@@ -120,6 +121,7 @@ export class ScanDict<V> {
       } else {
         bucket = this.t0.buckets[Math.floor(Math.random() * this.t0.buckets.length)];
       }
+      if (typeof bucket === 'string') return bucket;
       if (bucket && bucket.length > 0) return bucket[Math.floor(Math.random() * bucket.length)];
     }
   }
@@ -132,7 +134,8 @@ export class ScanDict<V> {
     let v = cursor >>> 0;
     if (this.map.size === 0) return 0;
     const emit = (bucket: Bucket) => {
-      if (bucket) for (const key of bucket.slice()) visit(key);
+      if (typeof bucket === 'string') visit(bucket);
+      else if (bucket) for (const key of bucket.slice()) visit(key);
     };
     if (!this.t1) {
       const { mask } = this.t0;
@@ -161,12 +164,13 @@ export class ScanDict<V> {
     let emptyVisits = n * 10;
     while (n > 0 && this.rehashIndex < from.length) {
       const bucket = from[this.rehashIndex];
-      if (!bucket) {
+      if (bucket === undefined) {
         this.rehashIndex++;
         if (--emptyVisits === 0) break;
         continue;
       }
-      for (const key of bucket) pushTo(t1, key);
+      if (typeof bucket === 'string') pushTo(t1, bucket);
+      else for (const key of bucket) pushTo(t1, key);
       from[this.rehashIndex] = undefined;
       this.rehashIndex++;
       n--;
@@ -181,7 +185,7 @@ export class ScanDict<V> {
 
   /** Approximate bytes of the bucket index (memory accounting). */
   get overheadBytes(): number {
-    return (this.t0.buckets.length + (this.t1?.buckets.length ?? 0)) * 8 + this.map.size * 48;
+    return (this.t0.buckets.length + (this.t1?.buckets.length ?? 0)) * 8 + this.map.size * 40;
   }
 
   private insertBucket(key: string): void {
@@ -223,19 +227,25 @@ export class ScanDict<V> {
 function pushTo(table: Table, key: string): void {
   const index = hashKey(key) & table.mask;
   const bucket = table.buckets[index];
-  if (bucket) bucket.push(key);
-  else table.buckets[index] = [key];
+  if (bucket === undefined) table.buckets[index] = key;
+  else if (typeof bucket === 'string') table.buckets[index] = [bucket, key];
+  else bucket.push(key);
 }
 
 function removeFrom(table: Table, hash: number, key: string): boolean {
   const index = hash & table.mask;
   const bucket = table.buckets[index];
-  if (!bucket) return false;
+  if (bucket === undefined) return false;
+  if (typeof bucket === 'string') {
+    if (bucket !== key) return false;
+    table.buckets[index] = undefined;
+    return true;
+  }
   const at = bucket.indexOf(key);
   if (at === -1) return false;
   const last = bucket.pop()!;
   if (at < bucket.length) bucket[at] = last;
-  if (bucket.length === 0) table.buckets[index] = undefined;
+  if (bucket.length === 1) table.buckets[index] = bucket[0];
   return true;
 }
 

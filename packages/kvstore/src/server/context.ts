@@ -46,7 +46,8 @@ export class Context implements CommandContext {
   }
 
   propagate(commands: string[][]): void {
-    this.propagated = this.propagated ? [...this.propagated, ...commands] : commands;
+    if (this.propagated) this.propagated.push(...commands);
+    else this.propagated = [...commands];
   }
 
   block(request: BlockRequest): void {

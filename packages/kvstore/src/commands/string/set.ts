@@ -16,13 +16,13 @@ interface SetOptions {
 /** Converts EX/PX/EXAT/PXAT to an absolute time with Redis's validation. */
 export function absoluteExpire(command: string, unit: string, text: string): number {
   const n = parseInteger(text);
-  const invalid = new CommandError(`ERR invalid expire time in '${command}' command`);
-  if (n <= 0) throw invalid;
+  const invalid = () => new CommandError(`ERR invalid expire time in '${command}' command`);
+  if (n <= 0) throw invalid();
   const seconds = unit === 'EX' || unit === 'EXAT';
-  if (seconds && n > Number.MAX_SAFE_INTEGER / 1000) throw invalid;
+  if (seconds && n > Number.MAX_SAFE_INTEGER / 1000) throw invalid();
   const ms = seconds ? n * 1000 : n;
   const when = unit === 'EX' || unit === 'PX' ? Date.now() + ms : ms;
-  if (when > Number.MAX_SAFE_INTEGER) throw invalid;
+  if (when > Number.MAX_SAFE_INTEGER) throw invalid();
   return when;
 }
 
@@ -82,9 +82,8 @@ export function setString(
   if (expireAt !== undefined) {
     ctx.notify('generic', 'expire', key);
     ctx.propagate([['SET', key, value, 'PXAT', String(expireAt)]]);
-  } else {
-    ctx.propagate([keepTtl ? ['SET', key, value, 'KEEPTTL'] : ['SET', key, value]]);
   }
+  // Without a TTL the command replays exactly as sent (SET NX/XX/GET/KEEPTTL, SETNX, GETSET).
 }
 
 export const set = defineCommand({
