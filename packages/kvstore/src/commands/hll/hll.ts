@@ -72,7 +72,7 @@ export const pfadd = defineCommand({
 export const pfcount = defineCommand({
   name: 'pfcount',
   arity: -2,
-  flags: ['readonly', 'may_replicate'],
+  flags: ['readonly'],
   keys: [1, -1, 1],
   group: 'hyperloglog',
   summary:

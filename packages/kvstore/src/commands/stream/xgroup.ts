@@ -3,7 +3,7 @@ import { ConsumerGroup, type Stream, type StreamId, formatId } from '../../struc
 import { replyHelp } from '../connection/client.js';
 import { isKeyword, parseInteger } from '../args.js';
 import { type CommandDefinition, defineCommand } from '../define.js';
-import type { CommandContext } from '../types.js';
+import type { CommandContext, CommandSpec } from '../types.js';
 import { newStream, parseId, parseStrictId, writeStream } from './shared.js';
 
 const sub = (definition: Omit<CommandDefinition, 'group'>) =>
@@ -197,19 +197,23 @@ const help = sub({
 
 const SUBCOMMANDS = [create, setid, destroy, createconsumer, delconsumer, help];
 
-export const xgroup = defineCommand({
-  name: 'xgroup',
-  arity: -2,
-  flags: [],
-  group: 'stream',
-  summary: 'A container for consumer groups commands',
-  since: '5.0.0',
-  subcommands: SUBCOMMANDS,
-  // The dispatcher resolves subcommands itself; replays that call the container directly (AOF
-  // and snapshot loading) still reach the right one.
-  handler(ctx) {
-    const sub = SUBCOMMANDS.find((spec) => isKeyword(ctx.argv[1], spec.name.toUpperCase()));
-    if (!sub) throw subcommandSyntaxError(ctx);
-    sub.handler(ctx);
-  },
-});
+/** Containers carry no group category in Redis's COMMAND INFO (only @slow from their flags). */
+export const xgroup: CommandSpec = {
+  ...defineCommand({
+    name: 'xgroup',
+    arity: -2,
+    flags: [],
+    group: 'stream',
+    summary: 'A container for consumer groups commands',
+    since: '5.0.0',
+    subcommands: SUBCOMMANDS,
+    // The dispatcher resolves subcommands itself; replays that call the container directly (AOF
+    // and snapshot loading) still reach the right one.
+    handler(ctx) {
+      const sub = SUBCOMMANDS.find((spec) => isKeyword(ctx.argv[1], spec.name.toUpperCase()));
+      if (!sub) throw subcommandSyntaxError(ctx);
+      sub.handler(ctx);
+    },
+  }),
+  categories: [],
+};

@@ -4,7 +4,7 @@ import type { ReplyWriter } from '../../protocol/reply-writer.js';
 import { replyHelp } from '../connection/client.js';
 import { isKeyword, parseInteger } from '../args.js';
 import { type CommandDefinition, defineCommand } from '../define.js';
-import type { CommandContext } from '../types.js';
+import type { CommandContext, CommandSpec } from '../types.js';
 import { byName, readStream, replyEntries, replyEntry, replyId } from './shared.js';
 
 const sub = (definition: Omit<CommandDefinition, 'group'>) =>
@@ -224,15 +224,19 @@ const help = sub({
   },
 });
 
-export const xinfo = defineCommand({
-  name: 'xinfo',
-  arity: -2,
-  flags: [],
-  group: 'stream',
-  summary: 'A container for stream introspection commands',
-  since: '5.0.0',
-  subcommands: [consumers, groups, streamInfo, help],
-  handler() {
-    /* container */
-  },
-});
+/** Containers carry no group category in Redis's COMMAND INFO (only @slow from their flags). */
+export const xinfo: CommandSpec = {
+  ...defineCommand({
+    name: 'xinfo',
+    arity: -2,
+    flags: [],
+    group: 'stream',
+    summary: 'A container for stream introspection commands',
+    since: '5.0.0',
+    subcommands: [consumers, groups, streamInfo, help],
+    handler() {
+      /* container */
+    },
+  }),
+  categories: [],
+};

@@ -310,7 +310,7 @@ function keysAfterStreams(argv: readonly string[]): number[] {
 export const xread = defineCommand({
   name: 'xread',
   arity: -4,
-  flags: ['readonly', 'blocking'],
+  flags: ['readonly', 'blocking', 'movablekeys'],
   keys: [0, 0, 0],
   group: 'stream',
   summary:
@@ -325,7 +325,7 @@ export const xread = defineCommand({
 export const xreadgroup = defineCommand({
   name: 'xreadgroup',
   arity: -7,
-  flags: ['write', 'blocking'],
+  flags: ['write', 'blocking', 'movablekeys'],
   keys: [0, 0, 0],
   group: 'stream',
   summary:

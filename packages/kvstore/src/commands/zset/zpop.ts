@@ -134,7 +134,7 @@ function bzpopCommand(name: string, max: boolean) {
   return defineCommand({
     name,
     arity: -3,
-    flags: ['write', 'fast', 'blocking'],
+    flags: ['write', 'noscript', 'blocking', 'fast'],
     keys: [1, -2, 1],
     group: 'sorted_set',
     summary: max
@@ -186,7 +186,7 @@ const mpopShape: PopShape = { emitKey: true, nested: true, nullWhenEmpty: true }
 export const zmpop = defineCommand({
   name: 'zmpop',
   arity: -4,
-  flags: ['write'],
+  flags: ['write', 'movablekeys'],
   keys: [0, 0, 0],
   group: 'sorted_set',
   summary: 'Remove and return members with scores in a sorted set',
@@ -202,7 +202,7 @@ export const zmpop = defineCommand({
 export const bzmpop = defineCommand({
   name: 'bzmpop',
   arity: -5,
-  flags: ['write', 'blocking'],
+  flags: ['write', 'blocking', 'movablekeys'],
   keys: [0, 0, 0],
   group: 'sorted_set',
   summary: 'Remove and return members with scores in a sorted set or block until one is available',

@@ -204,7 +204,7 @@ function readOp(name: string, op: SetOp, summary: string) {
   return defineCommand({
     name,
     arity: -3,
-    flags: ['readonly'],
+    flags: ['readonly', 'movablekeys'],
     keys: [0, 0, 0],
     group: 'sorted_set',
     summary,
@@ -220,8 +220,8 @@ function storeOp(name: string, op: SetOp, summary: string, since: string) {
   return defineCommand({
     name,
     arity: -4,
-    flags: ['write', 'denyoom'],
-    keys: [0, 0, 0],
+    flags: ['write', 'denyoom', 'movablekeys'],
+    keys: [1, 1, 1],
     group: 'sorted_set',
     summary,
     since,
@@ -257,7 +257,7 @@ export const zdiffstore = storeOp(
 export const zintercard = defineCommand({
   name: 'zintercard',
   arity: -3,
-  flags: ['readonly'],
+  flags: ['readonly', 'movablekeys'],
   keys: [0, 0, 0],
   group: 'sorted_set',
   summary: 'Intersect multiple sorted sets and return the cardinality of the result',
