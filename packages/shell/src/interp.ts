@@ -23,7 +23,7 @@ import type {
   Word,
 } from './ast.js';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins/index.js';
-import { evalCondExpr } from './builtins/test.js';
+import { evalCondExpr } from './builtins/test-expr.js';
 import { ExpansionError, Expander } from './expand.js';
 import { matchPattern } from './glob.js';
 import {

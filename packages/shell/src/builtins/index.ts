@@ -36,7 +36,7 @@ import {
 import { printfBuiltin } from './printf.js';
 import { readBuiltin } from './read.js';
 import { setBuiltin, shoptBuiltin } from './set.js';
-import { testBuiltin } from './test.js';
+import { testBuiltin } from './test-expr.js';
 import { trapBuiltin } from './trap.js';
 import {
   declareBuiltin,
