@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { setLongOption, setOptionLetter } from './builtins/set.js';
 import { ExitSignal } from './interp.js';
+import { OsFd } from './io.js';
 import { Shell } from './shell.js';
 
 const VERSION = '0.1.0';
@@ -87,6 +88,35 @@ function fatal(message: string): never {
   process.exit(2);
 }
 
+/**
+ * A script on stdin runs command by command as its lines arrive, read one byte at a time
+ * like bash does, so a command in the script that reads stdin gets the lines after it.
+ */
+async function runStdinScript(shell: Shell): Promise<number> {
+  const stdin = new OsFd(0, false);
+  let pending = '';
+  let firstLine = 1;
+  let status = 0;
+  for (;;) {
+    let line: string | null;
+    try {
+      line = await stdin.readLine();
+    } catch {
+      line = null;
+    }
+    if (line !== null) {
+      pending += line;
+      if (shell.isIncomplete(pending)) continue;
+    }
+    if (pending !== '') {
+      status = await shell.interp.runSource(pending, firstLine);
+      for (const c of pending) if (c === '\n') firstLine++;
+      pending = '';
+    }
+    if (line === null) return status;
+  }
+}
+
 async function main(): Promise<void> {
   const p = parseArgs(process.argv.slice(2));
   const interactive =
@@ -110,7 +140,7 @@ async function main(): Promise<void> {
   for (const [name, on] of p.long) {
     if (!setLongOption(sh, name, on)) fatal(`${name}: invalid option name`);
   }
-  let source: string;
+  let source: string | undefined;
   if (p.command !== undefined) source = p.command;
   else if (p.script !== undefined) {
     try {
@@ -122,16 +152,10 @@ async function main(): Promise<void> {
       );
       process.exit(code === 'ENOENT' ? 127 : 126);
     }
-  } else {
-    try {
-      source = readFileSync(0, 'utf8');
-    } catch {
-      source = '';
-    }
   }
   let status: number;
   try {
-    status = await sh.runSource(source);
+    status = source === undefined ? await runStdinScript(shell) : await sh.runSource(source);
   } catch (e) {
     if (!(e instanceof ExitSignal)) throw e;
     status = e.status;
