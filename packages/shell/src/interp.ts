@@ -247,6 +247,8 @@ export class Interp {
     set('PS2', '> ');
     set('PS4', '+ ');
     this.vars.set('PPID', String(process.ppid));
+    this.vars.set('SHLVL', String((Number(this.vars.get('SHLVL')) || 0) + 1));
+    this.vars.entry('SHLVL')!.exported = true;
     this.vars.set('PWD', this.cwd);
     const pwd = this.vars.entry('PWD');
     if (pwd) pwd.exported = true;

@@ -26,6 +26,11 @@ t.test('modes: -c with $0 and args, script file, script on stdin', async (t) => 
   t.equal(r2.status, 4);
   const r3 = await run(process.execPath, [binPath], { input: 'x=5\necho $((x*2))\n' });
   t.equal(r3.stdout, '10\n');
+  // as in bash, a command in a script read from stdin reads the lines after it
+  const r3b = await run(process.execPath, [binPath], {
+    input: 'read line\nthis is data\necho "got: $line"\n',
+  });
+  t.equal(r3b.stdout, 'got: this is data\n');
   const r4 = await run(process.execPath, [binPath, '-e', '-c', 'false; echo no']);
   t.equal(r4.stdout, '');
   t.equal(r4.status, 1);
