@@ -8,6 +8,7 @@ import {
   parseCli,
 } from '@strata/common';
 import { CLI_INFO, buildOptionTable } from './cli.js';
+import { startKvMetrics } from './metrics.js';
 import { KvServer } from './server/kv-server.js';
 import { RuntimeConfig } from './server/runtime-config.js';
 
@@ -74,9 +75,31 @@ export async function main(argv: readonly string[]): Promise<void> {
     logger.fatal({ err }, 'cannot start');
     process.exit(1);
   }
+  let metrics: Awaited<ReturnType<typeof startKvMetrics>>;
+  try {
+    metrics = await startKvMetrics(server, {
+      metricsPort: options.metricsPort as number | undefined,
+      statsd: options.statsd as string | undefined,
+      host: (options.host as string | undefined) ?? '127.0.0.1',
+      logger,
+    });
+  } catch (err) {
+    logger.fatal({ err }, 'cannot start the metrics exporters');
+    process.exit(1);
+  }
   logger.info(
-    { port: server.tcpPort(), unixsocket: config.get('unixsocket') || undefined },
+    {
+      port: server.tcpPort(),
+      unixsocket: config.get('unixsocket') || undefined,
+      metricsPort: metrics.port,
+    },
     'Ready to accept connections',
   );
-  installSignalHandlers({ logger, shutdown: () => server.shutdown() });
+  installSignalHandlers({
+    logger,
+    shutdown: async () => {
+      await server.shutdown();
+      await metrics.close();
+    },
+  });
 }
