@@ -834,7 +834,10 @@ export class Interp {
     if (argv.length === 0) return this.runAssignmentsOnly(cmd);
 
     const name = argv[0];
-    const special = Object.hasOwn(SPECIAL_BUILTINS, name) ? SPECIAL_BUILTINS[name] : undefined;
+    // bash finds functions before special built-ins, except in POSIX mode
+    const shadowing = this.opts.posix ? undefined : this.functions.get(name);
+    const special =
+      !shadowing && Object.hasOwn(SPECIAL_BUILTINS, name) ? SPECIAL_BUILTINS[name] : undefined;
     const fn = special ? undefined : this.functions.get(name);
     const builtin = special ?? (fn || !Object.hasOwn(BUILTINS, name) ? undefined : BUILTINS[name]);
 
