@@ -1,6 +1,6 @@
 import { tempDir } from '@strata/common/testing';
 import t from 'tap';
-import { buildTree, runGnu, runOurs } from './coreutils-helpers.js';
+import { buildTree, differential, runGnu, runOurs } from './coreutils-helpers.js';
 
 /**
  * Generated differential cases: random trees and random ls flag combinations, ours against
@@ -112,5 +112,41 @@ t.test(`generated ls cases (seed ${seed})`, async (t) => {
       t.same(ours, gnu, `round ${round}: ls ${args.join(' ')}`);
       if (JSON.stringify(ours) !== JSON.stringify(gnu)) t.comment(script);
     }
+  }
+});
+
+const CP_FLAGS = ['-r', '-R', '-a', '-p', '-P', '-L', '-H', '-n', '-f', '-v', '-u', '-l', '-T'];
+
+t.test(`generated cp, mv and rm cases (seed ${seed})`, async (t) => {
+  const random = makeRandom(seed + 1);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const script = [
+    'mkdir -p d1/sub d2 "sp ace" empty',
+    'printf one > f1; printf two > d1/f2; printf three > "sp ace/f3"',
+    'ln -s f1 l1; ln -s d1 ld; ln -s nowhere dangling; ln d1/f2 hard',
+    'chmod 600 f1; chmod 750 d1/sub; touch -d 2001-01-01 d1/f2',
+  ].join('\n');
+  const sources = ['f1', 'd1', 'd1/f2', 'sp ace', 'l1', 'ld', 'dangling', 'hard', 'empty', 'nope'];
+  const targets = ['new', 'd2', 'd2/', 'f1', 'empty', 'sp ace/x', 'd1/sub', 'nope/x', 'l1'];
+  for (let i = 0; i < 60; i++) {
+    const util = pick(['cp', 'cp', 'cp', 'mv', 'rm']);
+    const args: string[] = [];
+    if (util === 'rm') {
+      for (const flag of ['-r', '-f', '-d', '-v']) if (random() < 0.4) args.push(flag);
+      args.push(pick(sources));
+      if (random() < 0.3) args.push(pick(sources));
+    } else {
+      const flags = util === 'cp' ? CP_FLAGS : ['-f', '-n', '-v', '-T'];
+      for (let j = Math.floor(random() * 3); j > 0; j--) args.push(pick(flags));
+      args.push(pick(sources));
+      if (random() < 0.3) args.push(pick(sources));
+      args.push(pick(targets));
+    }
+    const { ours, gnu } = await differential(
+      util,
+      { setup: script, args, tree: true, unordered: true },
+      () => tempDir(t),
+    );
+    t.same(ours, gnu, `${util} ${args.join(' ')}`);
   }
 });

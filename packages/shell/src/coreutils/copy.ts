@@ -14,9 +14,8 @@ import {
   unlink,
 } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { dirname } from 'node:path';
 import { errnoCode, report, strerror } from './errors.js';
-import { baseName, joinName, readDirectory } from './paths.js';
+import { joinName, readDirectory } from './paths.js';
 import type { Prompter } from './prompt.js';
 import { quote, shellQuote } from './quote.js';
 import type { OutputSink } from './types.js';
@@ -57,6 +56,12 @@ export class Copier {
   /** Set when any file failed; the utility then exits 1. */
   failed = false;
   private readonly copiedInodes = new Map<string, string>();
+  /** Directories this run created, to notice a destination inside its own source. */
+  private readonly createdDirectories = new Set<string>();
+  /** Destinations of command-line operands already written, and from which source. */
+  private readonly written = new Map<string, string>();
+  /** The command-line operand being copied (its names appear in the into-itself message). */
+  private operand = { source: '', destination: '', aborted: false };
 
   constructor(
     private readonly options: CopyOptions,
@@ -74,7 +79,36 @@ export class Copier {
 
   /** Copies one operand; resolves to false when something went wrong (already reported). */
   async copyOperand(source: string, sourcePath: string, destination: string, destPath: string) {
-    return this.copy(source, sourcePath, destination, destPath, true);
+    this.operand = { source, destination, aborted: false };
+    const earlier = this.written.get(destPath);
+    if (earlier !== undefined) return this.writtenTwice(source, sourcePath, destination, earlier);
+    const ok = await this.copy(source, sourcePath, destination, destPath, true);
+    this.written.set(destPath, sourcePath);
+    return ok;
+  }
+
+  /**
+   * A destination this run already wrote, named again: the same source twice is only a
+   * warning (`cp a a dir`); another file with the same name would overwrite the first copy.
+   */
+  private async writtenTwice(source: string, sourcePath: string, destination: string, by: string) {
+    const [now, then] = await Promise.all([
+      lstat(sourcePath).catch(() => undefined),
+      lstat(by).catch(() => undefined),
+    ]);
+    if (now && then && now.ino === then.ino && now.dev === then.dev) {
+      if (now.isDirectory() && !this.options.recursive) {
+        return this.fail(`-r not specified; omitting directory ${quote(source)}`);
+      }
+      const kind = now.isDirectory() ? 'directory' : 'file';
+      report(
+        this.stderr,
+        this.options.util,
+        `warning: source ${kind} ${quote(source)} specified more than once`,
+      );
+      return true;
+    }
+    return this.fail(`will not overwrite just-created ${quote(destination)} with ${quote(source)}`);
   }
 
   private async copy(
@@ -96,9 +130,21 @@ export class Copier {
     if (sourceStat.isDirectory() && !options.recursive) {
       return this.fail(`-r not specified; omitting directory ${quote(source)}`);
     }
+    if (sourceStat.isDirectory() && this.createdDirectories.has(inodeKey(sourceStat))) {
+      // A directory this copy created, met again while reading the source: the destination is
+      // inside the source. GNU stops the whole operand here, after what it already copied.
+      this.operand.aborted = true;
+      const { source: top, destination: topDestination } = this.operand;
+      const verb = options.util === 'mv' ? 'move' : 'copy';
+      return this.fail(
+        `cannot ${verb} a directory, ${quote(top)}, into itself, ${quote(topDestination)}`,
+      );
+    }
     const destStat =
       (await stat(destPath).catch(() => undefined)) ??
       (await lstat(destPath).catch(() => undefined));
+    // -n gives up on an existing file before anything else, even the same file.
+    if (destStat && options.overwrite === 'never' && !sourceStat.isDirectory()) return true;
     if (destStat && destStat.ino === sourceStat.ino && destStat.dev === sourceStat.dev) {
       if (!(sourceStat.isSymbolicLink() && destStat.isSymbolicLink() && sourcePath !== destPath)) {
         return this.fail(`${quote(source)} and ${quote(destination)} are the same file`);
@@ -110,12 +156,13 @@ export class Copier {
     if (destStat?.isDirectory()) {
       return this.fail(`cannot overwrite directory ${quote(destination)} with non-directory`);
     }
-    if (destStat && options.overwrite === 'never') return true;
     if (destStat && options.update && destStat.mtimeMs >= sourceStat.mtimeMs) return true;
     if (destStat && options.overwrite === 'ask') {
       const question = `${options.util}: overwrite ${quote(destination)}? `;
       if (!(await this.prompter.confirm(question))) return true;
     }
+    // GNU says what it copies before it tries (a failure follows the line).
+    this.announce(source, destination, false);
     if (options.link) return this.makeLink(source, sourcePath, destination, destPath, destStat);
     if (options.preserveLinks && sourceStat.nlink > 1) {
       const key = `${sourceStat.dev}:${sourceStat.ino}`;
@@ -144,7 +191,6 @@ export class Copier {
         `error copying ${quote(source)} to ${quote(destination)}: ${strerror(error)}`,
       );
     }
-    this.announce(source, destination, false);
     return true;
   }
 
@@ -187,7 +233,6 @@ export class Copier {
         `cannot create ${kind} link ${quote(destination)} to ${quote(source)}: ${strerror(error)}`,
       );
     }
-    this.announce(source, destination, false);
     return true;
   }
 
@@ -259,17 +304,12 @@ export class Copier {
         `cannot overwrite non-directory ${quote(destination)} with directory ${quote(source)}`,
       );
     }
-    if (await isInside(destPath, sourcePath)) {
-      const verb = this.options.util === 'mv' ? 'move' : 'copy';
-      return this.fail(
-        `cannot ${verb} a directory, ${quote(source)}, into itself, ${quote(destination)}`,
-      );
-    }
     const mode = sourceStat.mode & 0o7777;
     if (!destStat) {
       try {
         // Owner rwx while filling it; the final mode is set once the contents are in.
         await mkdir(destPath, mode | 0o700);
+        this.createdDirectories.add(inodeKey(await lstat(destPath)));
       } catch (error) {
         return this.fail(`cannot create directory ${quote(destination)}: ${strerror(error)}`);
       }
@@ -289,6 +329,7 @@ export class Copier {
     names.sort((a, b) => inodes.get(a)! - inodes.get(b)!);
     let ok = true;
     for (const name of names) {
+      if (this.operand.aborted) return false;
       const copied = await this.copy(
         joinName(source, name),
         joinName(sourcePath, name),
@@ -320,12 +361,6 @@ export class Copier {
   }
 }
 
-/** Whether `inner` (which may not exist yet) is `outer` or lies inside it. */
-async function isInside(inner: string, outer: string): Promise<boolean> {
-  const outerReal = await realpath(outer).catch(() => undefined);
-  if (outerReal === undefined) return false;
-  const parentReal = await realpath(dirname(inner)).catch(() => undefined);
-  if (parentReal === undefined) return false;
-  const innerReal = joinName(parentReal, baseName(inner));
-  return innerReal === outerReal || innerReal.startsWith(`${outerReal}/`);
+function inodeKey(info: Stats): string {
+  return `${info.dev}:${info.ino}`;
 }
