@@ -95,7 +95,7 @@ export function processCommand(server: KvServer, client: Client, argv: string[])
     return;
   }
   const isWrite = spec.flags.includes('write');
-  if (server.config.int('maxmemory') > 0 && spec.flags.includes('denyoom') && !server.loading) {
+  if (server.maxmemory > 0 && spec.flags.includes('denyoom') && !server.loading) {
     if (!server.eviction.performEvictions()) {
       rejectCommand(
         server,
@@ -175,7 +175,7 @@ export function call(
   ) {
     feedMonitors(server, client, argv);
   }
-  const threshold = server.config.int('slowlog-log-slower-than');
+  const threshold = server.slowlogThreshold;
   if (threshold >= 0 && usec >= threshold && !spec.flags.includes('skip_slowlog')) {
     recordSlow(server, client, argv, usec);
   }

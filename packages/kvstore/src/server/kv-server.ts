@@ -64,6 +64,9 @@ export class KvServer implements KeyspaceHooks {
   /** Heap used before any data, the base of used_memory. */
   baselineMemory = process.memoryUsage().heapUsed;
   shuttingDown = false;
+  /** Hot-path copies of two parameters read by every command (kept in sync by listeners). */
+  maxmemory = 0;
+  slowlogThreshold = 10000;
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's expiry cycle can be switched off for tests. */
   activeExpireEnabled = true;
   private readonly pendingFlush = new Set<Client>();
@@ -86,6 +89,14 @@ export class KvServer implements KeyspaceHooks {
       this.lfu = value.includes('lfu');
     });
     this.config.onChange('hz', () => this.startCron());
+    this.maxmemory = this.config.int('maxmemory');
+    this.slowlogThreshold = this.config.int('slowlog-log-slower-than');
+    this.config.onChange('maxmemory', (value) => {
+      this.maxmemory = Number(value);
+    });
+    this.config.onChange('slowlog-log-slower-than', (value) => {
+      this.slowlogThreshold = Number(value);
+    });
     this.config.onChange('timeout', (value) => {
       for (const client of this.clients.values()) {
         if (client.conn) client.conn.limits.idleTimeoutMs = Number(value) * 1000;

@@ -1,5 +1,11 @@
 import { CommandError, Errors } from '../../command-error.js';
-import { longDoubleAdd, inInt64Range, parseDouble, parseInt64 } from '../../protocol/numbers.js';
+import {
+  inInt64Range,
+  longDoubleAdd,
+  parseDouble,
+  parseInt64,
+  parseSafeInteger,
+} from '../../protocol/numbers.js';
 import { parseBigInteger, parseFloatArg } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
@@ -9,20 +15,24 @@ import { asText, readString } from './string-value.js';
 function incrBy(ctx: CommandContext, delta: bigint): void {
   const key = ctx.argv[1]!;
   const current = readString(ctx, key, true);
-  let value = 0n;
-  if (current !== undefined) {
-    const parsed = parseInt64(asText(current));
-    if (parsed === undefined) throw new CommandError(Errors.notInteger);
-    value = parsed;
+  const currentText = current === undefined ? '0' : asText(current);
+  let text: string;
+  const small = currentText.length <= 15 ? parseSafeInteger(currentText) : undefined;
+  if (small !== undefined && delta > -(2n ** 52n) && delta < 2n ** 52n) {
+    // Both fit in 53 bits: a double adds them exactly, no BigInt needed (the common case).
+    text = String(small + Number(delta));
+  } else {
+    const value = parseInt64(currentText);
+    if (value === undefined) throw new CommandError(Errors.notInteger);
+    const result = value + delta;
+    if (!inInt64Range(result)) throw new CommandError(Errors.overflow);
+    text = result.toString();
   }
-  const result = value + delta;
-  if (!inInt64Range(result)) throw new CommandError(Errors.overflow);
-  const text = result.toString();
   if (current === undefined) ctx.db.add(key, 'string', text);
   else ctx.db.peek(key)!.value = text;
   ctx.signalModifiedKey(key);
   ctx.notify('string', 'incrby', key);
-  ctx.reply.integer(result);
+  ctx.reply.raw(`:${text}\r\n`);
 }
 
 function incrCommand(
