@@ -577,7 +577,10 @@ export class Interp {
 
   async runTrapAction(action: string): Promise<void> {
     const saved = this.status;
-    await this.runSource(action);
+    const line = this.lineno;
+    // $LINENO in the action is the line of the command that triggered it
+    await this.runSource(action, line);
+    this.lineno = line;
     this.status = saved;
   }
 
@@ -715,6 +718,8 @@ export class Interp {
       return undefined;
     } catch (e) {
       if (e instanceof LoopSignal) {
+        // break and continue succeed: the loop's status is 0 after them
+        this.status = 0;
         if (e.count > 1) {
           e.count--;
           throw e;
@@ -1559,6 +1564,8 @@ export class Interp {
 
   async commandSubstitution(body: List): Promise<string> {
     const sub = this.clone();
+    // bash: command substitutions do not inherit set -e (unless inherit_errexit or POSIX mode)
+    if (!this.opts.posix && this.shopts.get('inherit_errexit') !== true) sub.opts.errexit = false;
     const capture = new CaptureFd();
     sub.io.set(1, capture);
     let status: number;
