@@ -503,6 +503,7 @@ export class Interp {
 
   private async runMultiPipeline(p: Pipeline): Promise<number[]> {
     const n = p.commands.length;
+    this.lineno = p.commands[0].line;
     const links: Promise<Fd>[] = [];
     const resolvers: ((fd: Fd) => void)[] = [];
     for (let i = 0; i < n - 1; i++) {
