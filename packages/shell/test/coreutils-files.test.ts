@@ -237,3 +237,22 @@ t.test('messages quote names the GNU way', async (t) => {
   t.equal(shellQuote('caf\u00e9', { utf8: true }), 'caf\u00e9');
   t.equal(shellQuote('', {}), "''");
 });
+
+t.test('an interrupt stops a utility with status 130', async (t) => {
+  const dir = tempDir(t);
+  buildTree(dir, TREE);
+  const aborted = AbortSignal.abort();
+  for (const [util, args] of [
+    ['ls', ['-R']],
+    ['cp', ['-r', 'd', 'copy']],
+    ['mv', ['g', 'h']],
+    ['rm', ['-r', 'd']],
+    ['cat', ['text', 'blank']],
+  ] as const) {
+    const result = await runOurs(util, [...args], dir, { signal: aborted });
+    t.equal(result.status, 130, `${util} ${args.join(' ')}`);
+  }
+  t.ok(existsSync(`${dir}/d/f`), 'rm removed nothing');
+  t.notOk(existsSync(`${dir}/copy`), 'cp copied nothing');
+  t.ok(existsSync(`${dir}/g`), 'mv moved nothing');
+});

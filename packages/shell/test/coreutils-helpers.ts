@@ -38,7 +38,13 @@ export async function runOurs(
   name: string,
   args: string[],
   cwd: string,
-  options: { stdin?: string; tty?: boolean; columns?: number; env?: Record<string, string> } = {},
+  options: {
+    stdin?: string;
+    tty?: boolean;
+    columns?: number;
+    env?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RunResult> {
   const stdout = new CollectingSink(options.tty ?? false, options.columns ?? 80);
   const stderr = new CollectingSink();
@@ -56,6 +62,7 @@ export async function runOurs(
     },
     stdout,
     stderr,
+    signal: options.signal,
   });
   return { stdout: stdout.text(), stderr: stderr.text(), status };
 }

@@ -3,7 +3,7 @@ import { errnoCode, report, strerror } from './errors.js';
 import { type OptionSpec, parseCommandLine } from './options.js';
 import { resolveOperand } from './paths.js';
 import { shellQuote } from './quote.js';
-import type { Utility } from './types.js';
+import { INTERRUPTED, type Utility } from './types.js';
 
 const OPTIONS: OptionSpec[] = [
   { key: 'show-all', short: 'A', long: 'show-all' },
@@ -132,11 +132,13 @@ export const cat: Utility = async (ctx) => {
   const plain = Object.values(options).every((v) => v === false || v === 'none');
   const decorator = new Decorator(options);
   const emit = (chunk: Buffer) => ctx.stdout.write(plain ? chunk : decorator.transform(chunk));
+  const interrupted = () => ctx.signal?.aborted === true;
   const files = parsed.operands.length > 0 ? parsed.operands : ['-'];
   let status = 0;
   for (const file of files) {
     if (file === '-') {
       for (let chunk = await ctx.stdin.read(); chunk !== null; chunk = await ctx.stdin.read()) {
+        if (interrupted()) return INTERRUPTED;
         emit(chunk);
       }
       continue;
@@ -147,7 +149,7 @@ export const cat: Utility = async (ctx) => {
         for (;;) {
           const buffer = Buffer.allocUnsafe(CHUNK_SIZE);
           const { bytesRead } = await handle.read(buffer, 0, CHUNK_SIZE, null);
-          if (bytesRead === 0) break;
+          if (bytesRead === 0 || interrupted()) break;
           emit(buffer.subarray(0, bytesRead));
         }
       } finally {
@@ -160,6 +162,7 @@ export const cat: Utility = async (ctx) => {
       report(ctx.stderr, 'cat', `${name}: ${message}`);
       status = 1;
     }
+    if (interrupted()) return INTERRUPTED;
   }
   return status;
 };

@@ -48,6 +48,8 @@ export interface CopyOptions {
   verbose: boolean;
   /** mv's cross-device messages say "created directory" and "copied". */
   verboseStyle: 'cp' | 'mv';
+  /** Stops the copy between files and blocks (Ctrl+C). */
+  signal?: AbortSignal;
 }
 
 const BLOCK_SIZE = 128 * 1024;
@@ -111,6 +113,11 @@ export class Copier {
     return this.fail(`will not overwrite just-created ${quote(destination)} with ${quote(source)}`);
   }
 
+  /** Whether an interrupt stopped the copy (the utility then exits 130). */
+  get interrupted(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
   private async copy(
     source: string,
     sourcePath: string,
@@ -119,6 +126,7 @@ export class Copier {
     commandLine: boolean,
   ): Promise<boolean> {
     const { options } = this;
+    if (this.interrupted) return false;
     const follow =
       options.dereference === 'always' || (options.dereference === 'command-line' && commandLine);
     let sourceStat: Stats;
@@ -264,7 +272,7 @@ export class Copier {
         const buffer = Buffer.allocUnsafe(BLOCK_SIZE);
         for (;;) {
           const { bytesRead } = await input.read(buffer, 0, BLOCK_SIZE, null);
-          if (bytesRead === 0) break;
+          if (bytesRead === 0 || this.interrupted) break;
           let written = 0;
           while (written < bytesRead) {
             written += (await output.write(buffer, written, bytesRead - written)).bytesWritten;

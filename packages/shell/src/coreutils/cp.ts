@@ -3,7 +3,7 @@ import { usageError } from './errors.js';
 import { type OptionSpec, parseCommandLine } from './options.js';
 import { Prompter } from './prompt.js';
 import { planTransfers } from './targets.js';
-import type { Utility } from './types.js';
+import { INTERRUPTED, type Utility } from './types.js';
 
 const OPTIONS: OptionSpec[] = [
   { key: 'archive', short: 'a', long: 'archive' },
@@ -70,6 +70,7 @@ export const cp: Utility = async (ctx) => {
     force: false,
     verbose: false,
     verboseStyle: 'cp',
+    signal: ctx.signal,
   };
   let dereference: CopyOptions['dereference'] | undefined;
   let targetDirectory: string | undefined;
@@ -168,7 +169,9 @@ export const cp: Utility = async (ctx) => {
     umask,
   );
   for (const t of transfers) {
+    if (copier.interrupted) break;
     await copier.copyOperand(t.source, t.sourcePath, t.destination, t.destinationPath);
   }
+  if (copier.interrupted) return INTERRUPTED;
   return copier.failed ? 1 : 0;
 };

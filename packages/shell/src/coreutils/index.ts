@@ -6,7 +6,13 @@ import { mv } from './mv.js';
 import { rm } from './rm.js';
 import type { Utility } from './types.js';
 
-export type { InputSource, OutputSink, Utility, UtilityContext } from './types.js';
+export {
+  INTERRUPTED,
+  type InputSource,
+  type OutputSink,
+  type Utility,
+  type UtilityContext,
+} from './types.js';
 
 /** The built-in utilities by command name. */
 export const utilities: Record<string, Utility> = { ls, cp, mv, rm, mkdir, cat };

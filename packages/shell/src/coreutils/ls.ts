@@ -5,7 +5,7 @@ import { isDeviceMode, isDirMode, isLinkMode, isRegularMode, modeString } from '
 import { type OptionSpec, parseCommandLine } from './options.js';
 import { compareBytes, joinName, resolveOperand, readDirectory } from './paths.js';
 import { isUtf8Locale, quote, shellQuote } from './quote.js';
-import type { Utility, UtilityContext } from './types.js';
+import { INTERRUPTED, type Utility, type UtilityContext } from './types.js';
 import { IdNames } from './users.js';
 import { byteColumns, layoutColumns } from './columns.js';
 import { coloursAllowed, LsColours } from './ls-colors.js';
@@ -443,8 +443,11 @@ class Lister {
     }
     // GNU sizes the columns of the file operands' long listing over the directory operands too.
     if (files.length > 0) this.printGroup(this.sorted(files), false, [...files, ...dirs]);
-    for (const dir of this.sorted(dirs)) await this.listDirectory(dir, showHeaders, true);
-    return this.status;
+    for (const dir of this.sorted(dirs)) {
+      if (this.ctx.signal?.aborted) break;
+      await this.listDirectory(dir, showHeaders, true);
+    }
+    return this.ctx.signal?.aborted ? INTERRUPTED : this.status;
   }
 
   private stat(path: string, follow: boolean): Promise<FileStat> {
@@ -485,6 +488,7 @@ class Lister {
   }
 
   private async listDirectory(dir: Entry, showHeader: boolean, commandLine: boolean) {
+    if (this.ctx.signal?.aborted) return;
     let names: string[];
     try {
       names = await readDirectory(dir.path);

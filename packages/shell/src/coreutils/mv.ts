@@ -7,7 +7,7 @@ import { Prompter } from './prompt.js';
 import { quote } from './quote.js';
 import { Remover } from './remove.js';
 import { planTransfers, type Transfer } from './targets.js';
-import type { Utility, UtilityContext } from './types.js';
+import { INTERRUPTED, type Utility, type UtilityContext } from './types.js';
 
 const OPTIONS: OptionSpec[] = [
   { key: 'force', short: 'f', long: 'force' },
@@ -63,9 +63,10 @@ export const mv: Utility = async (ctx) => {
   const prompter = new Prompter(ctx.stdin, ctx.stderr);
   let status = 0;
   for (const transfer of transfers) {
+    if (ctx.signal?.aborted) return INTERRUPTED;
     if (!(await move(ctx, transfer, options, prompter))) status = 1;
   }
-  return status;
+  return ctx.signal?.aborted ? INTERRUPTED : status;
 };
 
 async function move(
@@ -163,6 +164,7 @@ async function moveAcrossDevices(
       force: true,
       verbose: options.verbose,
       verboseStyle: 'mv',
+      signal: ctx.signal,
     },
     ctx.stdout,
     ctx.stderr,
@@ -171,7 +173,14 @@ async function moveAcrossDevices(
   );
   if (!(await copier.copyOperand(source, sourcePath, destination, destinationPath))) return false;
   const remover = new Remover(
-    { util: 'mv', recursive: true, emptyDirectories: true, force: false, verbose: options.verbose },
+    {
+      util: 'mv',
+      recursive: true,
+      emptyDirectories: true,
+      force: false,
+      verbose: options.verbose,
+      signal: ctx.signal,
+    },
     ctx.stdout,
     ctx.stderr,
   );

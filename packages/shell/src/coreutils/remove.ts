@@ -17,6 +17,8 @@ export interface RemoveOptions {
   verbose: boolean;
   /** -i: a Prompter asks before each removal. */
   prompter?: Prompter;
+  /** Stops the walk between entries (Ctrl+C). */
+  signal?: AbortSignal;
 }
 
 export type Outcome = 'removed' | 'declined' | 'failed';
@@ -41,7 +43,12 @@ export class Remover {
   }
 
   /** Removes `name` (as shown in messages) at `path`. */
+  get interrupted(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
   async remove(name: string, path: string): Promise<Outcome> {
+    if (this.interrupted) return 'failed';
     let info: Stats;
     try {
       info = await lstat(path);

@@ -5,7 +5,7 @@ import { baseName, resolveOperand } from './paths.js';
 import { Prompter } from './prompt.js';
 import { quote } from './quote.js';
 import { Remover } from './remove.js';
-import type { Utility } from './types.js';
+import { INTERRUPTED, type Utility } from './types.js';
 
 const OPTIONS: OptionSpec[] = [
   { key: 'force', short: 'f', long: 'force' },
@@ -61,12 +61,14 @@ export const rm: Utility = async (ctx) => {
       force,
       verbose,
       prompter: interactive ? new Prompter(ctx.stdin, ctx.stderr) : undefined,
+      signal: ctx.signal,
     },
     ctx.stdout,
     ctx.stderr,
   );
   let status = 0;
   for (const operand of parsed.operands) {
+    if (remover.interrupted) return INTERRUPTED;
     const path = resolveOperand(ctx, operand);
     const last = baseName(operand);
     if (recursive && (last === '.' || last === '..')) {
@@ -86,5 +88,6 @@ export const rm: Utility = async (ctx) => {
     }
     await remover.remove(operand, path);
   }
+  if (remover.interrupted) return INTERRUPTED;
   return remover.failed ? 1 : status;
 };

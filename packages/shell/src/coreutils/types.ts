@@ -28,7 +28,15 @@ export interface UtilityContext {
   stdin: InputSource;
   stdout: OutputSink;
   stderr: OutputSink;
+  /**
+   * Aborted when the user interrupts (Ctrl+C in an interactive shell): a utility stops at its
+   * next step (file, directory, chunk) and resolves to 130, as a program killed by SIGINT.
+   */
+  signal?: AbortSignal;
 }
+
+/** The status of a utility stopped by an interrupt (128 + SIGINT). */
+export const INTERRUPTED = 130;
 
 /** A utility resolves to its exit status. */
 export type Utility = (ctx: UtilityContext) => Promise<number>;
