@@ -111,7 +111,7 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
         break;
       }
       history.setSize(numberVar(shell, 'HISTSIZE', DEFAULT_HISTSIZE));
-      history.add(source);
+      history.add(source, shell.getVar('HISTCONTROL'));
       commandNumber++;
       await runCommand(shell, source);
       // bash says "exit" when an interactive shell leaves through the exit builtin too.

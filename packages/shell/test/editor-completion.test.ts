@@ -130,6 +130,17 @@ t.test('history file: bash timestamp format, multi-line entries, sizes', async (
   t.same(trimmed.entries(), ['four', 'five'], 'HISTFILESIZE trims the file');
 });
 
+t.test('HISTCONTROL: ignorespace, ignoreboth, erasedups', async (t) => {
+  const history = new History(10);
+  history.add('ls');
+  history.add(' secret', 'ignorespace');
+  history.add(' secret', 'ignoreboth');
+  history.add('pwd');
+  history.add('ls', 'erasedups');
+  history.add(' kept');
+  t.same(history.entries(), ['pwd', 'ls', ' kept']);
+});
+
 t.test('PS1 escapes', async (t) => {
   const now = new Date(2026, 0, 5, 14, 7, 9);
   const ctx: PromptContext = {

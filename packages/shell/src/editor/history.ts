@@ -35,9 +35,19 @@ export class History {
     this.trim();
   }
 
-  add(entry: string): void {
+  /**
+   * Records a command. `control` is $HISTCONTROL: `ignorespace` skips commands starting with a
+   * space, `erasedups` drops earlier copies, `ignoreboth` includes `ignoredups` (which this
+   * history always does for consecutive entries).
+   */
+  add(entry: string, control = ''): void {
     const text = entry.replace(/\n+$/, '');
     if (text.trim() === '' || this.list[this.list.length - 1] === text) return;
+    const options = control.split(':');
+    if (/^\s/.test(text) && (options.includes('ignorespace') || options.includes('ignoreboth'))) {
+      return;
+    }
+    if (options.includes('erasedups')) this.list = this.list.filter((e) => e !== text);
     this.list.push(text);
     this.added++;
     this.trim();
