@@ -31,7 +31,7 @@ export class FakeInput extends EventEmitter {
  * A small VT100 screen: enough of xterm's behaviour (pending wrap at the right margin, cursor
  * motion, erase in display/line, scrolling) to check what the editor's output looks like.
  */
-export class VirtualScreen {
+export class VirtualScreen extends EventEmitter {
   grid: string[][];
   row = 0;
   column = 0;
@@ -43,7 +43,19 @@ export class VirtualScreen {
     public columns = 80,
     readonly rows = 24,
   ) {
+    super();
     this.grid = Array.from({ length: rows }, () => this.blankRow());
+  }
+
+  /** Narrows or widens the screen (contents are cut, not reflowed, as xterm does). */
+  resize(columns: number): void {
+    this.grid = this.grid.map((row) => [
+      ...row.slice(0, columns),
+      ...new Array(Math.max(0, columns - row.length)).fill(' '),
+    ]);
+    this.columns = columns;
+    this.column = Math.min(this.column, columns - 1);
+    this.emit('resize');
   }
 
   private blankRow(): string[] {

@@ -267,3 +267,16 @@ t.test('Alt+. inserts the last argument of earlier commands', async (t) => {
   h.input.type('\r');
   t.same(await reading, { kind: 'line', text: "cd 'b c'" });
 });
+
+t.test('a terminal resize redraws the line for the new width', async (t) => {
+  const h = makeEditor({ columns: 40 });
+  const reading = h.read();
+  h.input.type('x'.repeat(30));
+  await h.settle();
+  h.screen.resize(20);
+  await h.settle();
+  t.equal(h.screen.text(), `$ ${'x'.repeat(18)}\n${'x'.repeat(12)}`);
+  t.same([h.screen.row, h.screen.column], [1, 12]);
+  h.input.type('\r');
+  await reading;
+});

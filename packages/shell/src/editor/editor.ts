@@ -78,9 +78,12 @@ export class LineEditor {
         }
       };
       const onEnd = () => feed([{ kind: 'special', name: 'end-of-input' }]);
+      const onResize = () => this.session?.redraw();
+      const { output } = this.options;
       this.session = new EditSession(this.shared, prompt, (result) => {
         input.off('data', onData);
         input.off('end', onEnd);
+        output.off?.('resize', onResize);
         if (timer) clearTimeout(timer);
         input.setRawMode?.(false);
         input.pause();
@@ -89,6 +92,7 @@ export class LineEditor {
       input.setRawMode?.(true);
       input.on('data', onData);
       input.on('end', onEnd);
+      output.on?.('resize', onResize);
       input.resume();
       this.session.start();
       void this.pump();
@@ -167,7 +171,7 @@ class EditSession {
     this.finish(result);
   }
 
-  private redraw(): void {
+  redraw(): void {
     if (this.search) {
       this.drawSearch();
       return;

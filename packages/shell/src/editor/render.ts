@@ -6,6 +6,9 @@ import { IGNORE_END, IGNORE_START } from './prompt.js';
 export interface EditorOutput {
   write(data: string): void;
   readonly columns?: number;
+  /** A terminal's 'resize' event (tty.WriteStream has it): the line is redrawn. */
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
 }
 
 /**
