@@ -232,3 +232,55 @@ t.test('a redis.conf-style file plus flags, and CONFIG REWRITE', async (t) => {
   t.match(rewritten, /^# test config$/m);
   t.match(rewritten, /^maxmemory-policy allkeys-lru$/m);
 });
+
+t.test('CONFIG SET appendonly yes at runtime writes the dataset, then appends', async (t) => {
+  const dir = dirOf(t);
+  const server = await spawnKv(t, ['--dir', dir, '--save', '']);
+  const client = await RawClient.connect(server.port);
+  t.teardown(() => client.close());
+  await client.send('RPUSH', 'before', 'a', 'b');
+  t.same(await client.send('BGREWRITEAOF'), {
+    t: 'simple',
+    v: 'Background append only file rewriting started',
+  });
+  await waitFor(async () => {
+    const info = await client.send('INFO', 'persistence');
+    return info.t === 'bulk' && info.v.includes('aof_rewrite_in_progress:0');
+  }, 'rewrite with appendonly off');
+  await client.send('SET', 'not-appended', '1');
+  t.notOk(
+    readFileSync(join(dir, 'appendonly.aof'), 'latin1').includes('not-appended'),
+    'appendonly off: no appends',
+  );
+  t.same(await client.send('CONFIG', 'SET', 'appendonly', 'yes'), { t: 'simple', v: 'OK' });
+  await waitFor(async () => {
+    const info = await client.send('INFO', 'persistence');
+    return (
+      info.t === 'bulk' &&
+      info.v.includes('aof_enabled:1') &&
+      info.v.includes('aof_rewrite_in_progress:0')
+    );
+  }, 'AOF enabled');
+  await client.send('SET', 'after', 'on');
+  await client.send('SET', 'not-appended', '2');
+  client.close();
+  server.child.kill('SIGKILL');
+  await server.exited;
+  const again = await spawnKv(t, ['--dir', dir, '--save', '', '--appendonly', 'yes']);
+  const reader = await RawClient.connect(again.port);
+  t.teardown(() => reader.close());
+  t.same(await reader.send('LRANGE', 'before', '0', '-1'), {
+    t: 'array',
+    v: [
+      { t: 'bulk', v: 'a' },
+      { t: 'bulk', v: 'b' },
+    ],
+  });
+  t.same(await reader.send('MGET', 'after', 'not-appended'), {
+    t: 'array',
+    v: [
+      { t: 'bulk', v: 'on' },
+      { t: 'bulk', v: '2' },
+    ],
+  });
+});

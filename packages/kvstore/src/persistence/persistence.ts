@@ -166,7 +166,8 @@ export class Persistence {
   private enableAof(): void {
     if (this.server.loading) return;
     this.openAof();
-    this.startJob('aofrewrite');
+    if (this.job) this.rewriteScheduled = true;
+    else this.startJob('aofrewrite');
   }
 
   private disableAof(): void {
@@ -423,9 +424,14 @@ export class Persistence {
         fsyncSync(fd);
         renameSync(snapshot.path, this.aofPath);
         syncDir(dirname(this.aofPath));
-        if (this.aofFd !== undefined) closeSync(this.aofFd);
-        this.aofFd = fd;
-        this.aofDb = -1;
+        if (this.aofFd === undefined) {
+          // BGREWRITEAOF with appendonly off writes the file but does not start appending.
+          closeSync(fd);
+        } else {
+          closeSync(this.aofFd);
+          this.aofFd = fd;
+          this.aofDb = -1;
+        }
         this.aofCurrentSize = statSync(this.aofPath).size;
         this.aofBaseSize = this.aofCurrentSize;
         this.lastRewriteOk = true;

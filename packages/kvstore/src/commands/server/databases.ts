@@ -58,7 +58,11 @@ export const flushall = defineCommand({
     for (const db of server.dbs) removed += db.flush();
     ctx.addDirty(removed + 1);
     // Redis persists the empty dataset at once when save rules are configured.
-    if (server.config.get('save') !== '' && !server.persistence.bgsaveInProgress) {
+    if (
+      server.config.get('save') !== '' &&
+      !server.persistence.bgsaveInProgress &&
+      !server.loading
+    ) {
       try {
         server.persistence.saveSync();
         ctx.addDirty(1);
