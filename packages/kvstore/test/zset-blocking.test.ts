@@ -14,9 +14,9 @@ const SCENARIOS: Record<string, Scenario> = {
     clients: 2,
     steps: [
       { client: 0, command: ['BZPOPMIN', 'k1', 'k2', '5'] },
-      { wait: 50 },
+      { blocked: 1 },
       { client: 1, command: ['ZADD', 'k2', '2', 'b', '1', 'a'] },
-      { wait: 50 },
+      { blocked: 0 },
       { client: 1, command: ['ZRANGE', 'k2', '0', '-1', 'WITHSCORES'] },
     ],
   },
@@ -24,13 +24,13 @@ const SCENARIOS: Record<string, Scenario> = {
     clients: 4,
     steps: [
       { client: 0, command: ['BZPOPMAX', 'q', '5'] },
-      { wait: 20 },
+      { blocked: 1 },
       { client: 1, command: ['BZMPOP', '5', '1', 'q', 'MAX', 'COUNT', '2'] },
-      { wait: 20 },
+      { blocked: 2 },
       { client: 2, command: ['BZPOPMIN', 'q', '5'] },
-      { wait: 50 },
+      { blocked: 3 },
       { client: 3, command: ['ZADD', 'q', '1', 'a', '2', 'b', '3', 'c', '4', 'd'] },
-      { wait: 50 },
+      { blocked: 0 },
       { client: 3, command: ['ZCARD', 'q'] },
     ],
   },
@@ -39,7 +39,6 @@ const SCENARIOS: Record<string, Scenario> = {
     steps: [
       { client: 0, command: ['BZPOPMIN', 'none', '0.05'] },
       { client: 0, command: ['BZMPOP', '0.05', '1', 'none', 'MIN'] },
-      { wait: 200 },
     ],
   },
   'inside MULTI a blocking pop does not block': {
@@ -54,18 +53,24 @@ const SCENARIOS: Record<string, Scenario> = {
   'a write of another type does not serve the waiter': {
     clients: 2,
     steps: [
-      { client: 0, command: ['BZPOPMIN', 'w', '0.3'] },
-      { wait: 30 },
+      { client: 0, command: ['BZPOPMIN', 'w', '5'] },
+      { blocked: 1 },
       { client: 1, command: ['SET', 'w', 'x'] },
       { client: 1, command: ['DEL', 'w'] },
       { client: 1, command: ['ZADD', 'w', '1', 'm'] },
+      { blocked: 0 },
     ],
   },
 };
 
+/** The key names the scenarios use. */
+const KEYS = new Set(['k1', 'k2', 'q', 'w', 'none']);
+
 t.test('blocking sorted-set pops behave as in redis-server', async (t) => {
   const redisPath = redisServerPath(t);
-  if (redisPath) await compareScenarios(t, redisPath, SCENARIOS);
+  // Fresh keys per protocol round, so both servers start each scenario from the same state.
+  const rename = (arg: string, resp: 2 | 3) => (KEYS.has(arg) ? `${arg}${resp}` : arg);
+  if (redisPath) await compareScenarios(t, redisPath, SCENARIOS, rename);
 });
 
 t.test('node-redis and ioredis BZPOPMIN / ZADD / ZRANGE WITHSCORES', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { differences, redisServerPath, startPair } from './fixtures/diff-client.js';
+import { fuzzCommands } from './fixtures/fuzz.js';
 import { Random } from './fixtures/random.js';
 
 /** Hand-written sequences: options, errors, edge ranges, reply shapes. */
@@ -383,8 +384,117 @@ t.test('skiplist-encoded sets (over 128 members) match too', async (t) => {
   }
   commands.push(['ZRANGE', 'big', '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', 'big']);
   // Results of set operations and ZRANGESTORE get the compact encoding back when small.
-  commands.push(['ZUNIONSTORE', 'small', '1', 'big', 'WEIGHTS', '1'], ['OBJECT', 'ENCODING', 'small']);
+  commands.push(
+    ['ZUNIONSTORE', 'small', '1', 'big', 'WEIGHTS', '1'],
+    ['OBJECT', 'ENCODING', 'small'],
+  );
   commands.push(['ZRANGESTORE', 'small2', 'big', '0', '9'], ['OBJECT', 'ENCODING', 'small2']);
   commands.push(['ZREMRANGEBYRANK', 'big', '5', '-1'], ['OBJECT', 'ENCODING', 'big']);
   t.same((await differences(pair, commands)).slice(0, 5), []);
+});
+
+// Random argument shapes: error precedence and edge parsing, not only the happy paths.
+
+const FUZZ_COMMANDS = [
+  'ZADD',
+  'ZINCRBY',
+  'ZREM',
+  'ZSCORE',
+  'ZMSCORE',
+  'ZCARD',
+  'ZCOUNT',
+  'ZLEXCOUNT',
+  'ZRANGE',
+  'ZRANGESTORE',
+  'ZRANGEBYSCORE',
+  'ZREVRANGEBYSCORE',
+  'ZRANGEBYLEX',
+  'ZREVRANGEBYLEX',
+  'ZREVRANGE',
+  'ZRANK',
+  'ZREVRANK',
+  'ZREMRANGEBYRANK',
+  'ZREMRANGEBYSCORE',
+  'ZREMRANGEBYLEX',
+  'ZPOPMIN',
+  'ZPOPMAX',
+  'ZMPOP',
+  'ZUNION',
+  'ZINTER',
+  'ZDIFF',
+  'ZUNIONSTORE',
+  'ZINTERSTORE',
+  'ZDIFFSTORE',
+  'ZINTERCARD',
+  'ZSCAN',
+];
+
+const FUZZ_TOKENS = [
+  'z',
+  'z',
+  'z2',
+  'str',
+  'set',
+  'nokey',
+  '0',
+  '1',
+  '2',
+  '-1',
+  '3',
+  '1.5',
+  '-inf',
+  '+inf',
+  '(1',
+  '[a',
+  '(b',
+  '-',
+  '+',
+  'a',
+  'b',
+  'c',
+  'x',
+  'NX',
+  'XX',
+  'GT',
+  'LT',
+  'CH',
+  'INCR',
+  'WITHSCORES',
+  'LIMIT',
+  'BYSCORE',
+  'BYLEX',
+  'REV',
+  'MIN',
+  'MAX',
+  'COUNT',
+  'WEIGHTS',
+  'AGGREGATE',
+  'SUM',
+  'MATCH',
+  '*',
+  'nan',
+  '',
+  '9223372036854775808',
+];
+
+const FUZZ_SETUP: string[][] = [
+  ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
+  ['ZADD', 'z2', '0', 'a', '0', 'x'],
+  ['SET', 'str', 'text'],
+  ['SADD', 'set', 'a', 'x'],
+];
+
+t.test('random argument shapes of the sorted-set commands', async (t) => {
+  const redisPath = redisServerPath(t);
+  if (!redisPath) return;
+  for (const resp of [2, 3] as const) {
+    const pair = await startPair(t, redisPath, resp);
+    const commands = [...FUZZ_SETUP];
+    for (const command of fuzzCommands(11 + resp, 2000, FUZZ_COMMANDS, FUZZ_TOKENS)) {
+      commands.push(command);
+      // Keep the fixtures alive whatever the fuzz deleted.
+      if (commands.length % 50 === 0) commands.push(...FUZZ_SETUP);
+    }
+    t.same((await differences(pair, commands)).slice(0, 8), [], `RESP${resp}`);
+  }
 });
