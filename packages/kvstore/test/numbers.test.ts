@@ -8,7 +8,7 @@ t.test('doubles print as C %.17g, as Redis 7.0 replies them', async (t) => {
     [1e20, '1e+20'],
     [0.0001, '0.0001'],
     [1e-5, '1.0000000000000001e-05'],
-    [123456789012345678, '1.2345678901234568e+17'],
+    [1.2345678901234568e17, '1.2345678901234568e+17'],
     [-2.5, '-2.5'],
     [Number.POSITIVE_INFINITY, 'inf'],
     [Number.NEGATIVE_INFINITY, '-inf'],

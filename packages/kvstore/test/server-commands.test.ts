@@ -139,3 +139,18 @@ t.test('a subscriber that does not read is dropped at the pubsub output limit', 
   });
   t.same(await publisher.send('PING'), { t: 'simple', v: 'PONG' }, 'everyone else is served');
 });
+
+t.test('ACL basics for the default user', async (t) => {
+  const server = await startStrata();
+  t.teardown(server.stop);
+  const client = await RawClient.connect(server.port);
+  t.teardown(() => client.close());
+  t.same(await client.send('ACL', 'WHOAMI'), { t: 'bulk', v: 'default' });
+  t.same(await client.send('ACL', 'USERS'), { t: 'array', v: [{ t: 'bulk', v: 'default' }] });
+  t.match(await client.send('ACL', 'LIST'), { t: 'array', v: [{ v: /^user default on nopass/ }] });
+  t.match(await client.send('ACL', 'CAT', 'string'), { t: 'array', v: [{ v: 'get' }] });
+  t.match(await client.send('ACL', 'CAT', 'nosuch'), {
+    t: 'error',
+    v: "ERR Unknown category 'nosuch'",
+  });
+});

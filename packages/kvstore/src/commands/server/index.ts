@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../types.js';
+import { acl } from './acl.js';
 import { commandCommand } from './command.js';
 import { configCommand } from './config.js';
 import { dbsize, flushall, flushdb, swapdb } from './databases.js';
@@ -26,4 +27,5 @@ export const serverCommands: readonly CommandSpec[] = [
   latency,
   debug,
   functionCommand,
+  acl,
 ];
