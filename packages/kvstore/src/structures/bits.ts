@@ -29,7 +29,7 @@ export function setBit(value: Uint8Array, offset: number, bit: number): number {
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >> 1];
 
-export function popcount(value: Uint8Array, start = 0, end = value.length): number {
+function popcount(value: Uint8Array, start = 0, end = value.length): number {
   let count = 0;
   for (let i = start; i < end; i++) count += POPCOUNT[value[i]];
   return count;

@@ -15,8 +15,8 @@ const MAX_LEVEL = 32;
 /** Probability of promoting a node one level up (Redis's ZSKIPLIST_P). */
 const LEVEL_P = 0.25;
 /** Defaults of zset-max-listpack-entries / -value: up to these Redis keeps a compact listpack. */
-export const LISTPACK_MAX_ENTRIES = 128;
-export const LISTPACK_MAX_VALUE = 64;
+const LISTPACK_MAX_ENTRIES = 128;
+const LISTPACK_MAX_VALUE = 64;
 /** Heap bytes per element besides the member string: dict slot, skip node and its arrays. */
 const ELEMENT_OVERHEAD = 160;
 /** Elements per ZADD in toCommands. */
@@ -341,12 +341,6 @@ export class SortedSet implements StoredValue {
     }
     if (command.length > 0) commands.push(command);
     return commands;
-  }
-
-  clone(): SortedSet {
-    const copy = new SortedSet(this.maxListpackEntries, this.maxListpackValue);
-    for (const { member, score } of this.entries()) copy.set(member, score);
-    return copy;
   }
 
   private deleteAll(elements: ScoredMember[]): number {
