@@ -85,6 +85,21 @@ const LS_CASES: Array<[string, string[]]> = [
   ['--color in columns', ['--color=always', '-C', '-w', '50']],
   ['--color=never', ['--color=never']],
   ['--color=auto to a pipe', ['--color=auto']],
+  ['--time-style=full-iso', ['-l', '--time-style=full-iso']],
+  ['--time-style=long-iso', ['-l', '--time-style=long-iso']],
+  ['--time-style=iso', ['-l', '--time-style=iso']],
+  ['--time-style=locale', ['-l', '--time-style=locale']],
+  ['--time-style=posix-iso', ['-l', '--time-style=posix-iso']],
+  [
+    '--time-style=+FORMAT',
+    ['-l', '--time-style=+%a %A %b %B %d %e %H:%I %p %y %j? %F %T %R %D %s %%'],
+  ],
+  ['--time-style=+OLD newline RECENT', ['-l', '--time-style=+old %Y\nnew %H:%M']],
+  ['--full-time', ['--full-time', 'dir']],
+  ['an invalid time style', ['-l', '--time-style=bogus']],
+  ['an invalid time style without -l', ['--time-style=bogus']],
+  ['an invalid width', ['-w', 'x']],
+  ['an invalid --color', ['--color=sometimes']],
 ];
 
 t.test('ls and GNU ls list the same tree identically', async (t) => {

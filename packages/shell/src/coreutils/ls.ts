@@ -9,6 +9,7 @@ import { INTERRUPTED, type Utility, type UtilityContext } from './types.js';
 import { IdNames } from './users.js';
 import { byteColumns, layoutColumns } from './columns.js';
 import { coloursAllowed, LsColours } from './ls-colors.js';
+import { parseTimeStyle, TIME_STYLE_HELP, TimeFormatter } from './ls-time.js';
 import { stringWidth } from './width.js';
 
 /**
@@ -50,6 +51,8 @@ const OPTIONS: OptionSpec[] = [
   { key: 'quoting-style', long: 'quoting-style', argument: 'required' },
   { key: 'group-directories-first', long: 'group-directories-first' },
   { key: 'color', long: 'color', argument: 'optional' },
+  { key: 'time-style', long: 'time-style', argument: 'required' },
+  { key: 'full-time', long: 'full-time' },
   { key: 'color', long: 'colour', argument: 'optional' },
 ];
 
@@ -88,6 +91,8 @@ Entries are sorted by name in the C locale's byte order unless -t, -S, -U or --s
       --group-directories-first  group directories before files
       --quoting-style=WORD   literal, shell-escape or shell-escape-always
       --sort=WORD            none, size, time or name
+      --time-style=STYLE     full-iso, long-iso, iso, locale or +FORMAT
+      --full-time            like -l --time-style=full-iso
       --help                 display this help and exit
 
 Exit status: 0 if OK, 1 if minor problems (e.g., cannot access subdirectory),
@@ -118,6 +123,8 @@ interface Config {
   directoriesFirst: boolean;
   utf8: boolean;
   colour: boolean;
+  /** strftime formats for old and recent times (--time-style). */
+  timeFormats: [string, string];
 }
 
 interface FileStat {
@@ -166,7 +173,10 @@ async function statFile(
   };
 }
 
-function configure(options: { key: string; value?: string }[], ctx: UtilityContext) {
+function configure(
+  options: { key: string; value?: string }[],
+  ctx: UtilityContext,
+): Config | ConfigError {
   const config: Config = {
     format: ctx.stdout.isTTY ? 'columns' : 'single',
     hidden: 'none',
@@ -188,9 +198,11 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
     directoriesFirst: false,
     utf8: isUtf8Locale(ctx.env),
     colour: false,
+    timeFormats: parseTimeStyle('locale')!,
   };
   let dereference: Config['dereference'] | undefined;
   let sortChosen = false;
+  let timeStyle = ctx.env.TIME_STYLE;
   const styleFromEnv = ctx.env.QUOTING_STYLE;
   if (styleFromEnv === 'literal' || styleFromEnv?.startsWith('shell-escape')) {
     config.quoting = styleFromEnv as Quoting;
@@ -216,7 +228,7 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         break;
       case 'indicator-style':
         if (value !== 'none' && value !== 'slash' && value !== 'classify') {
-          return `invalid argument ${quote(value ?? '')} for '--indicator-style'`;
+          return invalidArgument(value, '--indicator-style', ['none', 'slash', 'classify']);
         }
         config.indicator = value;
         break;
@@ -268,7 +280,7 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
           config.sort = value;
           sortChosen = true;
         } else {
-          return `invalid argument ${quote(value ?? '')} for '--sort'\nValid arguments are:\n  - 'none'\n  - 'time'\n  - 'size'\n  - 'name'`;
+          return invalidArgument(value, '--sort', ['none', 'time', 'size', 'name']);
         }
         break;
       case 'reverse':
@@ -294,7 +306,13 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         break;
       case 'width': {
         const width = Number(value);
-        if (!/^\d+$/.test(value ?? '')) return `invalid line width: ${quote(value ?? '')}`;
+        if (!/^\d+$/.test(value ?? '')) {
+          return {
+            message: `invalid line width: ${quote(value ?? '')}`,
+            status: 2,
+            tryHelp: false,
+          };
+        }
         config.width = width === 0 ? Number.MAX_SAFE_INTEGER : width;
         break;
       }
@@ -303,20 +321,42 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
         break;
       case 'quoting-style':
         if (value !== 'literal' && value !== 'shell-escape' && value !== 'shell-escape-always') {
-          return `invalid argument ${quote(value ?? '')} for '--quoting-style'`;
+          const styles = ['literal', 'shell-escape', 'shell-escape-always'];
+          return invalidArgument(value, '--quoting-style', styles);
         }
         config.quoting = value;
         break;
       case 'group-directories-first':
         config.directoriesFirst = true;
         break;
+      case 'time-style':
+        timeStyle = value ?? '';
+        break;
+      case 'full-time':
+        timeStyle = 'full-iso';
+        config.format = 'long';
+        break;
       case 'color':
         if (value === undefined || ['always', 'yes', 'force'].includes(value)) config.colour = true;
         else if (['auto', 'tty', 'if-tty'].includes(value)) config.colour = ctx.stdout.isTTY;
         else if (['never', 'no', 'none'].includes(value)) config.colour = false;
-        else return `invalid argument ${quote(value)} for '--color'`;
+        else
+          return invalidArgument(value, '--color', [
+            ['always', 'yes', 'force'],
+            ['never', 'no', 'none'],
+            ['auto', 'tty', 'if-tty'],
+          ]);
         break;
     }
+  }
+  // GNU checks the time style only when the long format shows times.
+  if (timeStyle !== undefined && config.format === 'long') {
+    const formats = parseTimeStyle(timeStyle);
+    if (!formats) {
+      const message = `invalid argument ${quote(timeStyle)} for 'time style'\n${TIME_STYLE_HELP}`;
+      return { message, status: 2, tryHelp: true };
+    }
+    config.timeFormats = formats;
   }
   // -c and -u sort by that time unless the long format shows it (or a sort was chosen).
   if (config.time !== 'mtime' && config.format !== 'long' && !sortChosen) config.sort = 'time';
@@ -329,13 +369,36 @@ function configure(options: { key: string; value?: string }[], ctx: UtilityConte
   return config;
 }
 
+interface ConfigError {
+  message: string;
+  status: number;
+  tryHelp: boolean;
+}
+
+/** GNU's argmatch diagnostic: the bad value and the valid ones (with synonyms), status 1. */
+function invalidArgument(
+  value: string | undefined,
+  option: string,
+  valid: Array<string | string[]>,
+): ConfigError {
+  const spell = (names: string | string[]) =>
+    [names]
+      .flat()
+      .map((n) => `'${n}'`)
+      .join(', ');
+  const list = valid.map((names) => `\n  - ${spell(names)}`).join('');
+  const message = `invalid argument ${quote(value ?? '')} for '${option}'\nValid arguments are:${list}`;
+  return { message, status: 1, tryHelp: true };
+}
+
 export const ls: Utility = async (ctx) => {
   const parsed = parseCommandLine(ctx, 'ls', OPTIONS, USAGE, 2);
   if (typeof parsed === 'number') return parsed;
   const config = configure(parsed.options, ctx);
-  if (typeof config === 'string') {
-    usageError(ctx.stderr, 'ls', config);
-    return 1;
+  if ('message' in config) {
+    if (config.tryHelp) usageError(ctx.stderr, 'ls', config.message);
+    else report(ctx.stderr, 'ls', config.message);
+    return config.status;
   }
   return new Lister(ctx, config).run(parsed.operands);
 };
@@ -357,17 +420,13 @@ const UNKNOWN_STAT: FileStat = {
 /** How many entries of a directory are stat()ed concurrently. */
 const STAT_BATCH = 64;
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const SIX_MONTHS_NS = BigInt(31556952 / 2) * 1_000_000_000n;
-
 class Lister {
   private status = 0;
   private printedSomething = false;
   private readonly ids = new IdNames();
-  private readonly nowNs = BigInt(Date.now()) * 1_000_000n;
   /** Directories being listed (-R -L), to stop at loops. */
   private readonly ancestors = new Set<string>();
-  private dateParts?: Intl.DateTimeFormat;
+  private readonly dates: TimeFormatter;
   private readonly colours?: LsColours;
   /** Whether symbolic links are resolved for colours and indicators (GNU's check_symlink_mode). */
   private readonly resolveLinks: boolean;
@@ -382,6 +441,7 @@ class Lister {
     private readonly config: Config,
   ) {
     if (config.colour && coloursAllowed(ctx.env)) this.colours = new LsColours(ctx.env.LS_COLORS);
+    this.dates = new TimeFormatter(config.timeFormats, ctx.env.TZ?.replace(/^:/, ''));
     // -F resolves links (to mark their targets), -p does not (GNU's file_type <= indicator_style).
     // So does --group-directories-first (to group links to directories with them).
     this.resolveLinks =
@@ -677,7 +737,7 @@ class Lister {
           major: device ? String(deviceMajor(s.rdev)) : '',
           minor: device ? String(deviceMinor(s.rdev)) : '',
           size: device ? '' : config.human ? humanSize(s.size) : s.size.toString(),
-          date: this.formatDate(s.timeNs),
+          date: this.dates.format(s.timeNs),
         };
         return [e, row] as const;
       }),
@@ -686,6 +746,7 @@ class Lister {
     const widest = (pick: (r: (typeof rows)[number]) => string) =>
       Math.max(0, ...rows.map((r) => pick(r).length));
     const linksWidth = widest((r) => r.links);
+    const dateWidth = widest((r) => (r.date === '?' ? '' : r.date)) || 12;
     const ownerWidth = widest((r) => r.owner);
     const groupWidth = widest((r) => r.group);
     const majorWidth = widest((r) => r.major);
@@ -702,8 +763,9 @@ class Lister {
       const size = r.major
         ? `${r.major.padStart(majorWidth)}, ${r.minor.padStart(minorWidth)}`
         : r.size;
-      // A failed entry's `?` stands right-aligned in the 12 columns of a date.
-      line += `${size.padStart(sizeWidth)} ${r.date.padStart(12)} ${names[i]}`;
+      // A failed entry's `?` stands right-aligned in the width of the dates.
+      const date = r.date === '?' ? r.date.padStart(dateWidth) : r.date;
+      line += `${size.padStart(sizeWidth)} ${date} ${names[i]}`;
       if (entry.linkTarget !== undefined) {
         const target = this.paintTarget(this.quoteName(entry.linkTarget, false), entry);
         const mark = this.resolveLinks ? this.indicator(entry.targetStat) : '';
@@ -715,43 +777,6 @@ class Lister {
     });
     if (lines.length > 0) this.write(`${lines.join('\n')}\n`);
   }
-
-  /** `Nov 26 09:17` for times within the last six months, `Apr 18  2025` otherwise. */
-  private formatDate(timeNs: bigint): string {
-    const parts: Record<string, string> = {};
-    const ms = Number(timeNs / 1_000_000n);
-    this.dateParts ??= makeDateFormat(this.ctx.env.TZ?.replace(/^:/, ''));
-    for (const part of this.dateParts.formatToParts(new Date(ms))) parts[part.type] = part.value;
-    const month = MONTHS[Number(parts.month) - 1] ?? '???';
-    const day = String(Number(parts.day)).padStart(2);
-    const recent = timeNs > this.nowNs - SIX_MONTHS_NS && timeNs <= this.nowNs;
-    if (recent) return `${month} ${day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}`;
-    return `${month} ${day}  ${parts.year.padStart(4)}`;
-  }
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Date parts in the shell's TZ (an IANA name); creating one costs ~10 ms, so they are kept. */
-function makeDateFormat(zone: string | undefined): Intl.DateTimeFormat {
-  const key = zone ?? '';
-  let format = dateFormats.get(key);
-  if (format) return format;
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  };
-  try {
-    format = new Intl.DateTimeFormat('en-US', { ...options, timeZone: zone || undefined });
-  } catch {
-    format = new Intl.DateTimeFormat('en-US', options);
-  }
-  dateFormats.set(key, format);
-  return format;
 }
 
 function deviceMajor(rdev: number): number {
