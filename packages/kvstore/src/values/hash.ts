@@ -1,6 +1,10 @@
 import { ScanDict } from '../keyspace/scan-dict.js';
 import { type StoredValue, stringBytes } from './types.js';
 
+/** hash-max-listpack-entries and hash-max-listpack-value defaults. */
+const LISTPACK_ENTRIES = 512;
+const LISTPACK_VALUE = 64;
+
 /** A hash: field -> value, in insertion order (as a small Redis hash in a listpack replies). */
 export class HashValue implements StoredValue {
   readonly fields = new ScanDict<string>();
@@ -14,8 +18,18 @@ export class HashValue implements StoredValue {
     return this.fields.get(field);
   }
 
+  /** Redis converts a listpack hash to a hashtable once, never back. */
+  private hashtable = false;
+
   /** Returns true when the field is new. */
   set(field: string, value: string): boolean {
+    if (
+      field.length > LISTPACK_VALUE ||
+      value.length > LISTPACK_VALUE ||
+      this.fields.size >= LISTPACK_ENTRIES
+    ) {
+      this.hashtable = true;
+    }
     const old = this.fields.get(field);
     this.bytes +=
       stringBytes(value.length) -
@@ -36,7 +50,8 @@ export class HashValue implements StoredValue {
   }
 
   encoding(): string {
-    return this.fields.size <= 128 && this.bytes <= 128 * 96 ? 'listpack' : 'hashtable';
+    if (this.fields.size > LISTPACK_ENTRIES) this.hashtable = true;
+    return this.hashtable ? 'hashtable' : 'listpack';
   }
 
   toCommands(key: string): string[][] {

@@ -22,6 +22,7 @@ export class SetValue implements StoredValue {
     if (!this.members.set(member, true)) return false;
     this.bytes += stringBytes(member.length);
     if (!INTEGER.test(member)) this.nonIntegers++;
+    if (this.nonIntegers > 0 || this.members.size > 512) this.hashtable = true;
     return true;
   }
 
@@ -54,9 +55,13 @@ export class SetValue implements StoredValue {
     return 160 + this.members.overheadBytes + this.bytes + this.members.size * 10;
   }
 
+  /** Redis converts an intset to a hashtable once, never back. */
   encoding(): string {
-    return this.nonIntegers === 0 && this.members.size <= 512 ? 'intset' : 'hashtable';
+    if (this.nonIntegers > 0 || this.members.size > 512) this.hashtable = true;
+    return this.hashtable ? 'hashtable' : 'intset';
   }
+
+  private hashtable = false;
 
   toCommands(key: string): string[][] {
     const commands: string[][] = [];
