@@ -125,3 +125,30 @@ t.test('WATCH: modified, expired and flushed keys abort EXEC', async (t) => {
   await a!.send('SET', 'x', '1');
   t.same(await a!.send('EXEC'), { t: 'array', v: [{ t: 'simple', v: 'OK' }] });
 });
+
+t.test('the idle timeout closes idle clients but not blocked or subscribed ones', async (t) => {
+  const server = await startStrata({ timeout: '1' });
+  t.teardown(server.stop);
+  const [idle, blocked, subscribed, writer] = await Promise.all(
+    [0, 1, 2, 3].map(() => RawClient.connect(server.port)),
+  );
+  t.teardown(() => {
+    for (const c of [idle, blocked, subscribed, writer]) c!.close();
+  });
+  const waiting = blocked!.send('BLPOP', 'slow', '0');
+  await subscribed!.send('SUBSCRIBE', 'ch');
+  // The writer keeps talking so it stays active.
+  for (let i = 0; i < 10; i++) {
+    await writer!.send('PING');
+    await pause(250);
+  }
+  await writer!.send('RPUSH', 'slow', 'done');
+  t.same(await waiting, pair('slow', 'done'), 'the blocked client survived 2.5 s of a 1 s timeout');
+  t.same(await writer!.send('PUBLISH', 'ch', 'still here'), { t: 'int', v: '1' });
+  const list = await writer!.send('CLIENT', 'LIST');
+  t.equal(
+    (list as { v: string }).v.split('\n').filter(Boolean).length,
+    3,
+    'only the idle client was closed',
+  );
+});

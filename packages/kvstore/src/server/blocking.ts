@@ -59,6 +59,7 @@ export class BlockingManager {
       state.timer = setTimeout(() => this.timeout(client), request.timeoutMs);
     }
     client.blocked = state;
+    this.server.updateIdleExemption(client);
   }
 
   /** A key may now serve blocked clients (called through the database hooks). */
@@ -124,6 +125,7 @@ export class BlockingManager {
       if (queue.length === 0) this.waiting.delete(id);
     }
     client.blocked = undefined;
+    this.server.updateIdleExemption(client);
   }
 
   /** Replies the timeout answer and unblocks (also CLIENT UNBLOCK id TIMEOUT). */

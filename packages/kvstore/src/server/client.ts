@@ -53,6 +53,8 @@ export class Client implements ClientView {
   skipNext = false;
   noEvict = false;
   closeAfterReply = false;
+  /** Marked busy for the idle timeout while blocked or subscribed. */
+  idleExempt = false;
   killed = false;
   lastCommand = 'NULL';
   /** Commands run by this client (not exposed by Redis; used for fairness). */

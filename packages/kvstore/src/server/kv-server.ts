@@ -333,8 +333,21 @@ export class KvServer implements KeyspaceHooks {
     };
   }
 
+  /**
+   * Blocked and subscribed clients are exempt from the idle `timeout`, as in Redis: they are
+   * marked as busy for common's idle timer while in that state.
+   */
+  updateIdleExemption(client: Client): void {
+    const exempt = client.blocked !== undefined || client.subscriptions > 0;
+    if (exempt === client.idleExempt || !client.conn) return;
+    client.idleExempt = exempt;
+    if (exempt) client.conn.beginWork();
+    else client.conn.endWork();
+  }
+
   /** Sets the connection's hard output limit from the client's class (pubsub or normal). */
   applyOutputClass(client: Client): void {
+    this.updateIdleExemption(client);
     if (!client.conn) return;
     const limit = this.outputLimit(client.subscriptions > 0 ? 'pubsub' : 'normal');
     client.conn.limits.maxOutputBytes = limit.hard;
