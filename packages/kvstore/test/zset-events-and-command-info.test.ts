@@ -46,6 +46,11 @@ const SCRIPTS: Record<string, string[][]> = {
     ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c'],
     ['XGROUP', 'SETID', 's', 'g', '0'],
     ['XGROUP', 'DELCONSUMER', 's', 'g', 'c'],
+    ['XADD', 's', '6-1', 'f', 'v'],
+    ['XREADGROUP', 'GROUP', 'g', 'reader', 'STREAMS', 's', '>'],
+    ['XCLAIM', 's', 'g', 'claimer', '0', '6-1'],
+    ['XAUTOCLAIM', 's', 'g', 'auto', '0', '0'],
+    ['XACK', 's', 'g', '6-1'],
     ['XGROUP', 'DESTROY', 's', 'g'],
   ],
   'hll and bitmap': [

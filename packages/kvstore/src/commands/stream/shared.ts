@@ -1,5 +1,6 @@
 import { CommandError } from '../../command-error.js';
 import {
+  type Consumer,
   type ConsumerGroup,
   Stream,
   type StreamEntry,
@@ -189,4 +190,25 @@ export function setIdPropagation(key: string, group: ConsumerGroup): string[] {
     'ENTRIESREAD',
     String(group.entriesRead),
   ];
+}
+
+/**
+ * The group's consumer `name`, created when missing (notified as xgroup-createconsumer and
+ * propagated, as Redis does when XREADGROUP or XCLAIM meet a new consumer); marked seen now.
+ */
+export function consumerFor(
+  ctx: CommandContext,
+  key: string,
+  group: ConsumerGroup,
+  name: string,
+  now: number,
+  propagation: string[][],
+): Consumer {
+  const { consumer, created } = group.consumer(name, now);
+  if (created) {
+    ctx.notify('stream', 'xgroup-createconsumer', key);
+    propagation.push(['XGROUP', 'CREATECONSUMER', key, group.name, name]);
+  }
+  consumer.seenTime = now;
+  return consumer;
 }

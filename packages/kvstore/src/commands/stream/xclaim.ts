@@ -14,6 +14,7 @@ import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 import {
   claimPropagation,
+  consumerFor,
   parseId,
   parseRangeStart,
   parseStrictId,
@@ -52,6 +53,7 @@ class Claim {
   private consumer: Consumer | undefined;
 
   constructor(
+    private readonly ctx: CommandContext,
     private readonly key: string,
     private readonly group: ConsumerGroup,
     private readonly consumerName: string,
@@ -72,8 +74,14 @@ class Claim {
     retryCount: number,
     justId: boolean,
   ): void {
-    this.consumer ??= this.group.consumer(this.consumerName, this.now).consumer;
-    this.consumer.seenTime = this.now;
+    this.consumer ??= consumerFor(
+      this.ctx,
+      this.key,
+      this.group,
+      this.consumerName,
+      this.now,
+      this.propagation,
+    );
     if (pending) transfer(pending, this.consumer);
     else pending = this.group.deliver(id, this.consumer, this.now, true);
     pending.deliveryTime = deliveryTime;
@@ -92,14 +100,14 @@ class Claim {
     );
   }
 
-  replyClaimed(ctx: CommandContext, stream: Stream, justId: boolean): void {
-    ctx.reply.arrayHeader(this.claimed.length);
-    for (const id of this.claimed) replyClaimed(ctx, stream, id, justId);
+  replyClaimed(stream: Stream, justId: boolean): void {
+    this.ctx.reply.arrayHeader(this.claimed.length);
+    for (const id of this.claimed) replyClaimed(this.ctx, stream, id, justId);
   }
 
-  propagate(ctx: CommandContext): void {
-    ctx.propagate(this.propagation);
-    if (this.propagation.length) ctx.addDirty(this.propagation.length);
+  propagate(): void {
+    this.ctx.propagate(this.propagation);
+    if (this.propagation.length) this.ctx.addDirty(this.propagation.length);
   }
 }
 
@@ -159,7 +167,7 @@ export const xclaim = defineCommand({
         throw new CommandError(`ERR Unrecognized XCLAIM option '${opt}'`);
       }
     }
-    const claim = new Claim(key, group, argv[3], now);
+    const claim = new Claim(ctx, key, group, argv[3], now);
     if (compareIds(lastId, group.lastId) > 0) {
       group.lastId = lastId;
       claim.propagation.push(setIdPropagation(key, group));
@@ -176,8 +184,8 @@ export const xclaim = defineCommand({
       if (pending && minIdle && now - pending.deliveryTime < minIdle) continue;
       claim.take(id, pending, deliveryTime, retryCount, justId);
     }
-    claim.replyClaimed(ctx, stream, justId);
-    claim.propagate(ctx);
+    claim.replyClaimed(stream, justId);
+    claim.propagate();
   },
 });
 
@@ -219,7 +227,7 @@ export const xautoclaim = defineCommand({
     const { stream, group } = lookupForClaim(ctx);
     const now = Date.now();
     let attempts = count * ATTEMPTS_FACTOR;
-    const claim = new Claim(key, group, argv[3], now);
+    const claim = new Claim(ctx, key, group, argv[3], now);
     const deleted: StreamId[] = [];
     // Snapshot the candidate IDs: the PEL changes while we claim.
     const candidates = [...group.pending.range(start, MAX_ID)];
@@ -239,9 +247,9 @@ export const xautoclaim = defineCommand({
     reply.arrayHeader(3);
     const cursor = candidates[next]?.[0];
     reply.bulk(cursor ? formatId(cursor) : '0-0');
-    claim.replyClaimed(ctx, stream, justId);
+    claim.replyClaimed(stream, justId);
     reply.arrayHeader(deleted.length);
     for (const id of deleted) replyId(reply, id);
-    claim.propagate(ctx);
+    claim.propagate();
   },
 });

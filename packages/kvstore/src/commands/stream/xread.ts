@@ -14,6 +14,7 @@ import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 import {
   claimPropagation,
+  consumerFor,
   parseStrictId,
   readStream,
   replyEntry,
@@ -129,20 +130,6 @@ function parseRead(ctx: CommandContext, xreadgroup: boolean): ReadRequest {
 /** What one stream contributes to a reply: plain entries, or history rows (entry or a gap). */
 type Served = { key: string; rows: { id: StreamId; entry: StreamEntry | undefined }[] };
 
-/** The consumer, created when missing (with its propagation); marks it seen now. */
-function consumerFor(
-  group: ConsumerGroup,
-  name: string,
-  now: number,
-  key: string,
-  propagation: string[][],
-): Consumer {
-  const { consumer, created } = group.consumer(name, now);
-  if (created) propagation.push(['XGROUP', 'CREATECONSUMER', key, group.name, name]);
-  consumer.seenTime = now;
-  return consumer;
-}
-
 /** New entries after the group's last ID go to the consumer (and its PEL unless NOACK). */
 function deliverNew(
   key: string,
@@ -225,10 +212,10 @@ function runRead(ctx: CommandContext, xreadgroup: boolean): void {
     if (request.group) {
       const group = stream.groups.get(request.group.name)!;
       if (after !== undefined) {
-        const consumer = consumerFor(group, request.group.consumer, now, key, propagation);
+        const consumer = consumerFor(ctx, key, group, request.group.consumer, now, propagation);
         served.push(deliverHistory(key, stream, consumer, after, request.count, now));
       } else if (lastEntry && compareIds(lastEntry.id, group.lastId) > 0) {
-        const consumer = consumerFor(group, request.group.consumer, now, key, propagation);
+        const consumer = consumerFor(ctx, key, group, request.group.consumer, now, propagation);
         served.push(
           deliverNew(key, stream, group, consumer, request.count, request.noAck, now, propagation),
         );
@@ -274,7 +261,7 @@ function blockRead(ctx: CommandContext, request: ReadRequest): void {
         }
         if (compareIds(value.lastId, group.lastId) <= 0) return false;
         const propagation: string[][] = [];
-        const consumer = consumerFor(group, request.group.consumer, now, key, propagation);
+        const consumer = consumerFor(served, key, group, request.group.consumer, now, propagation);
         const rows = deliverNew(
           key,
           value,
