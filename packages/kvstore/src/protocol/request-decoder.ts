@@ -107,9 +107,10 @@ export class RequestDecoder {
       }
       return undefined;
     }
-    const line = queue.take(lf + 1);
-    const end = lf > 0 && line[lf - 1] === 0x0d ? lf - 1 : lf;
-    const value = parseStrictInt(line, 1, end);
+    // Digits are read in place (no Buffer view per line): this runs twice per argument.
+    const end = lf > 0 && queue.byteAt(lf - 1) === 0x0d ? lf - 1 : lf;
+    const value = parseCount(queue, end);
+    queue.skip(lf + 1);
     if (value === undefined) {
       throw new ProtocolError(prefix === 0x2a ? 'invalid multibulk length' : 'invalid bulk length');
     }
@@ -139,18 +140,19 @@ export function latin1(buf: Buffer): string {
   return (buf as Latin1Sliceable).latin1Slice(0, buf.length);
 }
 
-function parseStrictInt(buf: Buffer, start: number, end: number): number | undefined {
-  if (start >= end || end - start > 19) return undefined;
-  let i = start;
+/** The integer between the type byte and `end` (exclusive) of a `*3` / `$5` line. */
+function parseCount(queue: ByteQueue, end: number): number | undefined {
+  if (end <= 1 || end > 20) return undefined;
+  let i = 1;
   let negative = false;
-  if (buf[i] === 0x2d) {
+  if (queue.byteAt(i) === 0x2d) {
     negative = true;
     i++;
     if (i === end) return undefined;
   }
   let value = 0;
   for (; i < end; i++) {
-    const c = buf[i]! - 0x30;
+    const c = queue.byteAt(i) - 0x30;
     if (c < 0 || c > 9) return undefined;
     value = value * 10 + c;
   }

@@ -14,6 +14,7 @@ export interface BlockedState {
 }
 
 const keyId = (db: Database, key: string) => `${db.index}\0${key}`;
+const NONE: readonly Client[] = [];
 
 /**
  * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, XREAD BLOCK...). Keys signalled ready during
@@ -81,9 +82,9 @@ export class BlockingManager {
   }
 
   /** Serves ready keys until none is left; returns the clients that were unblocked. */
-  handleReady(): Client[] {
+  handleReady(): readonly Client[] {
+    if (this.serving || this.ready.length === 0) return NONE;
     const unblocked: Client[] = [];
-    if (this.serving || this.ready.length === 0) return unblocked;
     this.serving = true;
     try {
       while (this.ready.length > 0) {
