@@ -36,6 +36,8 @@ export class VirtualScreen extends EventEmitter {
   row = 0;
   column = 0;
   bells = 0;
+  /** Whether the application asked for bracketed paste (ESC[?2004h). */
+  bracketedPaste = false;
   written = '';
   private pendingWrap = false;
 
@@ -68,7 +70,7 @@ export class VirtualScreen extends EventEmitter {
     while (i < data.length) {
       const c = data[i];
       if (c === '\x1b') {
-        const match = /^\x1b\[([0-9;]*)([A-Za-z])/.exec(data.slice(i));
+        const match = /^\x1b\[(\??[0-9;]*)([A-Za-z])/.exec(data.slice(i));
         if (match) {
           this.csi(match[1], match[2]);
           i += match[0].length;
@@ -122,6 +124,10 @@ export class VirtualScreen extends EventEmitter {
   }
 
   private csi(params: string, final: string): void {
+    if (params.startsWith('?')) {
+      if (params === '?2004') this.bracketedPaste = final === 'h';
+      return;
+    }
     const n = Number(params.split(';')[0] || '1');
     this.pendingWrap = false;
     switch (final) {

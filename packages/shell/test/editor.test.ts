@@ -280,3 +280,16 @@ t.test('a terminal resize redraws the line for the new width', async (t) => {
   h.input.type('\r');
   await reading;
 });
+
+t.test('bracketed paste inserts newlines instead of running the lines', async (t) => {
+  const h = makeEditor();
+  const reading = h.read();
+  await h.settle();
+  t.ok(h.screen.bracketedPaste, 'enabled while reading');
+  h.input.type('\x1b[200~echo one\recho two\x1b[201~');
+  await h.settle();
+  t.equal(h.screen.text(), '$ echo one\necho two');
+  h.input.type('\r');
+  t.same(await reading, { kind: 'line', text: 'echo one\necho two' });
+  t.notOk(h.screen.bracketedPaste, 'disabled while the command runs');
+});

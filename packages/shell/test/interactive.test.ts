@@ -170,3 +170,14 @@ t.test('Ctrl+R runs an earlier command; output without a newline is kept', async
   const screen = await s.waitFor((text) => text.match(/^alpha-one$/gm)?.length === 2);
   t.match(screen, /^no-newline$/m);
 });
+
+t.test('a pasted multi-line snippet waits for Enter (bracketed paste)', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.tmux('set-buffer', 'echo pasted-one\necho pasted-two');
+  s.tmux('paste-buffer', '-p');
+  await s.waitFor(/[#$] echo pasted-one\necho pasted-two$/);
+  t.notMatch(s.screen(), /^pasted-one$/m, 'nothing ran yet');
+  s.send('Enter');
+  await s.waitFor(/^pasted-one\npasted-two$/m);
+});

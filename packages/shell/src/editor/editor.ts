@@ -33,6 +33,9 @@ export interface LineEditorOptions {
   escapeTimeoutMs?: number;
 }
 
+const BRACKETED_PASTE_ON = '\x1b[?2004h';
+const BRACKETED_PASTE_OFF = '\x1b[?2004l';
+
 /** More candidates than this ask before listing, as readline's completion-query-items. */
 const COMPLETION_QUERY_ITEMS = 100;
 
@@ -144,6 +147,8 @@ class EditSession {
   private undoStack: Array<{ text: string; cursor: number }> = [];
   /** Whether the key being handled continues a run of typed characters. */
   private typingRun = false;
+  /** Between the terminal's paste-start and paste-end marks. */
+  private pasting = false;
   /** What Alt+. inserted last: the history depth and where, to replace it on the next press. */
   private lastArgument = { depth: 0, start: 0, length: 0 };
   private pendingQuery?: (key: Key) => void;
@@ -161,12 +166,15 @@ class EditSession {
   }
 
   start(): void {
+    // Bracketed paste (on by default since bash 5.1): pasted newlines are inserted, not run.
+    this.shared.output.write(BRACKETED_PASTE_ON);
     this.renderer.freshLine();
     this.renderer.begin(this.prompt);
     this.renderer.draw('', 0);
   }
 
   private end(result: ReadResult): void {
+    this.shared.output.write(BRACKETED_PASTE_OFF);
     this.done = true;
     this.finish(result);
   }
@@ -246,8 +254,18 @@ class EditSession {
       answer(key);
       return;
     }
-    if (this.search && this.handleSearch(key)) return;
     const name = keyName(key);
+    if (name === 'paste-start' || name === 'paste-end') {
+      this.pasting = name === 'paste-start';
+      return;
+    }
+    if (this.pasting) {
+      if (key.kind === 'text') this.insert(key.text);
+      else if (name === 'enter') this.insert('\n');
+      else if (name === 'tab') this.insert('\t');
+      return;
+    }
+    if (this.search && this.handleSearch(key)) return;
     const previousKey = this.lastKey;
     this.lastKey = name;
     this.typingRun = name === 'text' && previousKey === 'text';
