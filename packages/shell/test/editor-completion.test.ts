@@ -52,6 +52,11 @@ t.test('completion candidates', async (t) => {
   t.same(texts('if strata-t'), ['strata-tool '], 'command position after a keyword');
   t.same(texts('X=1 strata-t'), ['strata-tool '], 'command position after assignments');
   t.same(texts('./uni'), [], 'a path in command position completes executables only');
+  t.same(texts('cd s'), ['spaced\\ dir/', 'src/'], 'cd completes directories only');
+  t.same(texts('cd r'), [], 'no files for cd');
+  t.same(texts('sudo strata-t'), ['strata-tool '], 'the word after sudo is a command');
+  t.same(texts('X=uni'), ['unique-file '], 'an assignment value is a file name');
+  t.same(texts('ls X=uni'), ['unique-file ']);
   t.equal(escapeWord('a b(c)$'), 'a\\ b\\(c\\)\\$');
   t.equal(escapeWord('#x~y'), '\\#x~y');
 });

@@ -46,7 +46,19 @@ const COMMAND_KEYWORDS = new Set([
   '!',
   'time',
   '{',
+  // Commands that run the next word as a command.
+  'sudo',
+  'command',
+  'builtin',
+  'exec',
+  'nohup',
+  'nice',
+  'xargs',
+  'watch',
 ]);
+
+/** Commands whose arguments are directories (as bash-completion completes them). */
+const DIRECTORY_COMMANDS = new Set(['cd', 'pushd', 'rmdir']);
 
 /**
  * Backslash-escapes what the shell would otherwise interpret in a completed word. A leading
@@ -65,6 +77,8 @@ interface WordInfo {
   /** The quote the word is open in, if any. */
   openQuote: '' | "'" | '"';
   commandPosition: boolean;
+  /** The command the word is an argument of ('' in command position). */
+  command: string;
 }
 
 /** Finds the word ending at `cursor`, honouring quotes and backslashes. */
@@ -93,7 +107,12 @@ function currentWord(line: string, cursor: number): WordInfo {
     /[;|&(]$/.test(before) ||
     COMMAND_KEYWORDS.has(previousWord) ||
     (/^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(previousWord) && isOnlyAssignments(before));
-  return { start, value, openQuote: quote, commandPosition };
+  const segment = before
+    .split(/[;|&(]/)
+    .pop()!
+    .trim();
+  const command = commandPosition ? '' : (segment.split(/\s+/)[0] ?? '');
+  return { start, value, openQuote: quote, commandPosition, command };
 }
 
 function isOnlyAssignments(text: string): boolean {
@@ -123,10 +142,24 @@ export function createCompleter(provider: CompletionProvider): Completer {
         })),
       };
     }
-    const names =
-      word.commandPosition && !word.value.includes('/')
-        ? commandCandidates(provider, word.value)
-        : fileCandidates(provider, word.value, word.commandPosition);
+    // NAME=value: the value is completed as a file name (PATH=/us<Tab>).
+    const assignment = /^[A-Za-z_][A-Za-z0-9_]*=/.exec(line.slice(word.start, cursor));
+    if (assignment && !word.openQuote) {
+      word.start += assignment[0].length;
+      word.value = word.value.slice(assignment[0].length);
+      word.commandPosition = false;
+    }
+    let names: Match[];
+    if (word.commandPosition && !word.value.includes('/')) {
+      names = commandCandidates(provider, word.value);
+    } else {
+      const kind = word.commandPosition
+        ? 'executables'
+        : DIRECTORY_COMMANDS.has(word.command)
+          ? 'directories'
+          : 'all';
+      names = fileCandidates(provider, word.value, kind);
+    }
     return {
       start: word.start,
       end: cursor,
@@ -173,7 +206,11 @@ function commandCandidates(provider: CompletionProvider, prefix: string): Match[
   return unique([...names]).map((name) => ({ name, directory: false }));
 }
 
-function fileCandidates(provider: CompletionProvider, word: string, executablesOnly: boolean) {
+function fileCandidates(
+  provider: CompletionProvider,
+  word: string,
+  kind: 'all' | 'executables' | 'directories',
+) {
   const slash = word.lastIndexOf('/');
   const dirPart = word.slice(0, slash + 1);
   const prefix = word.slice(slash + 1);
@@ -194,7 +231,8 @@ function fileCandidates(provider: CompletionProvider, word: string, executablesO
     } catch {
       // Dangling links complete as plain names.
     }
-    if (executablesOnly && !directory && !executable) continue;
+    if (kind === 'executables' && !directory && !executable) continue;
+    if (kind === 'directories' && !directory) continue;
     matches.push({ name: dirPart + entry.name, directory });
   }
   return matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
