@@ -15,7 +15,6 @@ export const Errors = {
   timeoutNegative: 'ERR timeout is negative',
   timeoutInvalid: 'ERR timeout is not a float or out of range',
   dbIndexOutOfRange: 'ERR DB index is out of range',
-  notPositive: (what: string) => `ERR ${what} must be positive`,
   wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
 } as const;
 

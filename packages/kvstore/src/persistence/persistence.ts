@@ -6,7 +6,6 @@ import {
   fsyncSync,
   ftruncateSync,
   openSync,
-  readFileSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -504,11 +503,6 @@ export class Persistence {
     } finally {
       this.server.loading = false;
     }
-  }
-
-  /** Reads a whole file (DEBUG, tests). */
-  static read(path: string): Buffer {
-    return readFileSync(path);
   }
 }
 

@@ -175,29 +175,6 @@ export class ReplyWriter {
     else this.bulk(text);
   }
 
-  /** Appends a RESP value given as JS data: used by COMMAND, INFO-like structured replies. */
-  value(v: ReplyValue): void {
-    if (v === null) this.nullBulk();
-    else if (typeof v === 'number') this.integer(v);
-    else if (typeof v === 'string') this.bulk(v);
-    else if (Array.isArray(v)) {
-      this.arrayHeader(v.length);
-      for (const item of v) this.value(item);
-    } else if (v instanceof Buffer) this.bulk(v);
-    else if ('status' in v) this.simple(v.status);
-    else if ('setOf' in v) {
-      this.setHeader(v.setOf.length);
-      for (const item of v.setOf) this.value(item);
-    } else if ('mapOf' in v) {
-      const entries = Object.entries(v.mapOf);
-      this.mapHeader(entries.length);
-      for (const [k, item] of entries) {
-        this.bulk(k);
-        this.value(item);
-      }
-    }
-  }
-
   private cutIfLarge(text: string): void {
     if (text.length >= LARGE) {
       this.cut();
@@ -236,14 +213,3 @@ export class ReplyWriter {
     if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n) as Latin1Writable;
   }
 }
-
-/** Structured reply data for value(): arrays, {mapOf}, {setOf}, {status}, integers, bulk strings. */
-export type ReplyValue =
-  | null
-  | number
-  | string
-  | Buffer
-  | ReplyValue[]
-  | { status: string }
-  | { setOf: ReplyValue[] }
-  | { mapOf: Record<string, ReplyValue> };
