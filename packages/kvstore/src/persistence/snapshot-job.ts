@@ -61,11 +61,8 @@ export class SnapshotJob {
   /** Before `key` in `db` changes: write its value as of the start, if not done yet. */
   beforeKeyWrite(db: Database, key: string): void {
     const index = this.dbs.indexOf(db);
-    if (index === -1 || index < this.dbCursor) {
-      // Databases already fully iterated only need new keys marked, which iteration no longer sees.
-      if (index !== -1) return;
-      return;
-    }
+    // A database already iterated to its end had every key written: nothing to do.
+    if (index === -1 || index < this.dbCursor) return;
     const done = this.done[index]!;
     if (done.has(key)) return;
     const entry = db.dict.get(key);
