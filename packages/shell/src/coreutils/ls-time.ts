@@ -91,6 +91,7 @@ function formatterFor(zone: string | undefined): Intl.DateTimeFormat {
 export class TimeFormatter {
   private readonly nowNs = BigInt(Date.now()) * 1_000_000n;
   private formatter?: Intl.DateTimeFormat;
+  private readonly cache = new Map<bigint, TimeParts>();
 
   constructor(
     private readonly formats: [string, string],
@@ -103,6 +104,18 @@ export class TimeFormatter {
   }
 
   private parts(timeNs: bigint): TimeParts {
+    // Files made together share their second: formatToParts is the costly step of a listing.
+    if (timeNs < 0n) return this.computeParts(timeNs);
+    const second = timeNs / 1_000_000_000n;
+    const cached = this.cache.get(second);
+    if (cached) return cached;
+    if (this.cache.size > 10_000) this.cache.clear();
+    const parts = this.computeParts(timeNs);
+    this.cache.set(second, parts);
+    return parts;
+  }
+
+  private computeParts(timeNs: bigint): TimeParts {
     this.formatter ??= formatterFor(this.zone);
     const found: Record<string, string> = {};
     const ms = Number(timeNs / 1_000_000n);
