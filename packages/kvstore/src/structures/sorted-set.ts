@@ -22,6 +22,10 @@ const ELEMENT_OVERHEAD = 160;
 /** Elements per ZADD in toCommands. */
 const ZADD_BATCH = 128;
 
+/** Scratch arrays for insert/delete (one allocation per module, not per update). */
+const UPDATE: SkipNode[] = [];
+const RANK: number[] = new Array(MAX_LEVEL).fill(0);
+
 class SkipNode {
   readonly forward: (SkipNode | null)[];
   readonly span: number[];
@@ -377,8 +381,8 @@ export class SortedSet implements StoredValue {
   }
 
   private insertNode(member: string, score: number): void {
-    const update: SkipNode[] = new Array(MAX_LEVEL);
-    const rank: number[] = new Array(MAX_LEVEL);
+    const update = UPDATE;
+    const rank = RANK;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
@@ -413,7 +417,7 @@ export class SortedSet implements StoredValue {
   }
 
   private deleteNode(member: string, score: number): void {
-    const update: SkipNode[] = new Array(MAX_LEVEL);
+    const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let next = x.forward[i];
