@@ -213,6 +213,16 @@ t.test('ls on a terminal: columns like ls -C, shell-escape quoting', async (t) =
   t.match(long.stdout, / a\n.*'b c'\n/, 'the long format aligns unquoted names after quoted ones');
 });
 
+t.test('$COLUMNS sets the width of -C to a pipe; a terminal uses its own width', async (t) => {
+  const dir = tempDir(t);
+  buildTree(dir, TREE);
+  const env = { COLUMNS: '30' };
+  t.same(await runOurs('ls', ['-C'], dir, { env }), runGnu('ls', ['-C'], dir, '', env));
+  const tty = await runOurs('ls', [], dir, { env, tty: true, columns: 120 });
+  const gnu = runGnu('ls', ['-C', '-w', '120', '--quoting-style=shell-escape'], dir);
+  t.same(tty, gnu);
+});
+
 t.test('ls -C layout matches GNU on generated name sets', async (t) => {
   const dir = tempDir(t);
   let seed = 42;

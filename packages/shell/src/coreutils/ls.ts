@@ -208,7 +208,10 @@ function configure(
     config.quoting = styleFromEnv as Quoting;
   }
   const columnsFromEnv = Number(ctx.env.COLUMNS);
-  if (Number.isInteger(columnsFromEnv) && columnsFromEnv > 0) config.width = columnsFromEnv;
+  // The terminal's own width wins over $COLUMNS, as GNU's TIOCGWINSZ does.
+  if (!ctx.stdout.isTTY && Number.isInteger(columnsFromEnv) && columnsFromEnv > 0) {
+    config.width = columnsFromEnv;
+  }
   for (const { key, value } of options) {
     switch (key) {
       case 'all':
