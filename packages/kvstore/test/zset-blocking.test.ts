@@ -57,6 +57,9 @@ const SCENARIOS: Record<string, Scenario> = {
       { blocked: 1 },
       { client: 1, command: ['SET', 'w', 'x'] },
       { client: 1, command: ['DEL', 'w'] },
+      { client: 1, command: ['RPUSH', 'other', 'l'] },
+      { client: 1, command: ['RENAME', 'other', 'w'] },
+      { client: 1, command: ['DEL', 'w'] },
       { client: 1, command: ['ZADD', 'w', '1', 'm'] },
       { blocked: 0 },
     ],
@@ -64,7 +67,7 @@ const SCENARIOS: Record<string, Scenario> = {
 };
 
 /** The key names the scenarios use. */
-const KEYS = new Set(['k1', 'k2', 'q', 'w', 'none']);
+const KEYS = new Set(['k1', 'k2', 'q', 'w', 'none', 'other']);
 
 t.test('blocking sorted-set pops behave as in redis-server', async (t) => {
   const redisPath = redisServerPath(t);

@@ -1,8 +1,8 @@
 import { CommandError } from '../../command-error.js';
 import { isKeyword, parseCount, parseInteger, parseTimeout, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
-import type { CommandContext } from '../types.js';
 import type { SortedSet } from '../../structures/sorted-set.js';
+import type { CommandContext } from '../types.js';
 import { deleteIfEmpty, numkeysPositions, writeZset } from './shared.js';
 
 /** How a pop replies, following Redis's genericZpopCommand variants. */
@@ -94,8 +94,9 @@ function blockingPop(
     keys,
     timeoutMs,
     serve(served, key) {
-      const zset = writeZset(served, key);
-      if (!zset || zset.size === 0) return false;
+      // A key that now holds another type (a list renamed over it...) does not serve the waiter.
+      const entry = served.db.peek(key);
+      if (entry?.type !== 'zset' || (entry.value as SortedSet).size === 0) return false;
       popFrom(served, [key], max, count ?? 1, shape);
       served.propagate([propagation(key)]);
       return true;
