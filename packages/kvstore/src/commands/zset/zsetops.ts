@@ -56,7 +56,9 @@ function aggregate(target: number, value: number, how: Aggregate): number {
     const sum = target + value;
     return Number.isNaN(sum) ? 0 : sum;
   }
+  // biome-ignore lint/complexity/useMathMinMax: Math.min would propagate a NaN value.
   if (how === 'min') return value < target ? value : target;
+  // biome-ignore lint/complexity/useMathMinMax: Math.max would propagate a NaN value.
   return value > target ? value : target;
 }
 
