@@ -89,8 +89,10 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
   process.on('SIGHUP', onHangup);
 
   let commandNumber = 1;
+  const announced = new Set<object>();
   try {
     while (shell.exitRequested === undefined) {
+      reportFinishedJobs(shell, output);
       let source = '';
       let result = await editor.readLine(
         await prompt(shell, 'PS1', colour, history, commandNumber),
@@ -114,6 +116,7 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
       history.add(source, shell.getVar('HISTCONTROL'));
       commandNumber++;
       await runCommand(shell, source);
+      announceNewJobs(shell, output, announced);
       // bash says "exit" when an interactive shell leaves through the exit builtin too.
       if (shell.exitRequested !== undefined) output.write('exit\n');
     }
@@ -130,6 +133,30 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
     // `exit` inside the EXIT trap: its status is already in exitRequested or lastStatus.
   }
   return shell.exitRequested ?? shell.lastStatus;
+}
+
+/** `[1] 12345` for each job the command line started in the background. */
+function announceNewJobs(shell: Shell, output: EditorOutput, announced: Set<object>): void {
+  for (const job of shell.interp.jobs.jobs) {
+    if (announced.has(job)) continue;
+    announced.add(job);
+    output.write(`[${job.id}] ${job.pid}\n`);
+  }
+}
+
+/** Before a prompt, bash reports the background jobs that ended, then forgets them. */
+function reportFinishedJobs(shell: Shell, output: EditorOutput): void {
+  const table = shell.interp.jobs;
+  const list = table.jobs;
+  const finished = list.filter((job) => job.status !== undefined && !job.notified);
+  for (const job of finished) {
+    const index = list.indexOf(job);
+    const mark = index === list.length - 1 ? '+' : index === list.length - 2 ? '-' : ' ';
+    const state = job.status === 0 ? 'Done' : `Exit ${job.status}`;
+    output.write(`[${job.id}]${mark}  ${state.padEnd(24)}${job.text}\n`);
+    job.notified = true;
+  }
+  for (const job of finished) table.remove(job);
 }
 
 async function runCommand(shell: Shell, source: string): Promise<void> {

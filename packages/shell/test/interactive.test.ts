@@ -181,3 +181,19 @@ t.test('a pasted multi-line snippet waits for Enter (bracketed paste)', async (t
   s.send('Enter');
   await s.waitFor(/^pasted-one\npasted-two$/m);
 });
+
+t.test('background jobs: [n] pid at the start, Done before a later prompt', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('sleep 0.2 &');
+  s.send('Enter');
+  await s.waitFor(/^\[1\] \d+$/m);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  s.send('Enter');
+  const screen = await s.waitFor(/^\[1\]\+ {2}Done {20}sleep 0\.2$/m);
+  t.match(screen, /Done {20}sleep 0\.2\n.*[#$]$/);
+  s.type('jobs');
+  s.send('Enter');
+  await s.waitForPrompt();
+  t.notMatch(s.screen().split('jobs').pop() ?? '', /sleep/, 'a reported job is forgotten');
+});
