@@ -346,6 +346,10 @@ export type TrimStrategy =
 
 /** Heap bytes per entry besides its strings (entry object, ID bigints, array slot). */
 const ENTRY_OVERHEAD = 120;
+/** Heap bytes of a group, of a PEL entry (kept in the group's and the consumer's maps), of a consumer. */
+const GROUP_OVERHEAD = 400;
+const PENDING_OVERHEAD = 180;
+const CONSUMER_OVERHEAD = 300;
 
 export class Stream implements StoredValue {
   private readonly nodes: StreamNode[] = [];
@@ -369,7 +373,13 @@ export class Stream implements StoredValue {
   }
 
   memoryUsage(): number {
-    return this.bytes;
+    // Entries are counted as they change; groups (few per stream) are summed here.
+    let groups = 0;
+    for (const group of this.groups.values()) {
+      groups += GROUP_OVERHEAD + group.pending.size * PENDING_OVERHEAD;
+      groups += group.consumers.size * CONSUMER_OVERHEAD;
+    }
+    return this.bytes + groups;
   }
 
   /** Radix tree keys (one per node), for XINFO STREAM. */
