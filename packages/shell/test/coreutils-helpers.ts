@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utilities } from '../src/coreutils/index.js';
 import type { OutputSink } from '../src/coreutils/types.js';
@@ -133,6 +134,26 @@ function sortLines(text: string): string {
 }
 
 /** Runs ours and GNU's on two identical fresh trees; returns both sides for t.same(). */
+/** Trees built once per setup script, copied for each case (much faster than rebuilding). */
+const templates = new Map<string, string>();
+
+function templateFor(setup: string): string {
+  let dir = templates.get(setup);
+  if (dir === undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'strata-template-'));
+    const made = dir;
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    buildTree(dir, setup);
+    templates.set(setup, dir);
+  }
+  return dir;
+}
+
+/** An exact copy (modes, times, links, hard links) made by GNU cp -a. */
+function copyTree(from: string, to: string): void {
+  execFileSync('/bin/cp', ['-a', `${from}/.`, to], { env: COMPARE_ENV });
+}
+
 export async function differential(
   util: string,
   c: DifferentialCase,
@@ -140,8 +161,8 @@ export async function differential(
 ): Promise<{ ours: RunResult & { tree?: string }; gnu: RunResult & { tree?: string } }> {
   const oursDir = makeDir();
   const gnuDir = makeDir();
-  buildTree(oursDir, c.setup);
-  buildTree(gnuDir, c.setup);
+  copyTree(templateFor(c.setup), oursDir);
+  copyTree(templateFor(c.setup), gnuDir);
   const ours: RunResult & { tree?: string } = await runOurs(util, c.args, oursDir, {
     stdin: c.stdin,
   });
