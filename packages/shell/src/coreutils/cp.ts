@@ -2,14 +2,12 @@ import { Copier, type CopyOptions } from './copy.js';
 import { usageError } from './errors.js';
 import { type OptionSpec, parseCommandLine } from './options.js';
 import { Prompter } from './prompt.js';
-import { planTransfers } from './targets.js';
+import { planTransfers, TRANSFER_OPTIONS } from './targets.js';
 import { INTERRUPTED, type Utility } from './types.js';
 
 const OPTIONS: OptionSpec[] = [
+  ...TRANSFER_OPTIONS,
   { key: 'archive', short: 'a', long: 'archive' },
-  { key: 'force', short: 'f', long: 'force' },
-  { key: 'interactive', short: 'i', long: 'interactive' },
-  { key: 'no-clobber', short: 'n', long: 'no-clobber' },
   { key: 'recursive', short: 'r', long: 'recursive' },
   { key: 'recursive', short: 'R' },
   { key: 'preserve-default', short: 'p' },
@@ -18,12 +16,9 @@ const OPTIONS: OptionSpec[] = [
   { key: 'no-dereference-preserve-links', short: 'd' },
   { key: 'dereference', short: 'L', long: 'dereference' },
   { key: 'dereference-command-line', short: 'H' },
-  { key: 'verbose', short: 'v', long: 'verbose' },
   { key: 'update', short: 'u', long: 'update' },
   { key: 'link', short: 'l', long: 'link' },
   { key: 'symbolic-link', short: 's', long: 'symbolic-link' },
-  { key: 'target-directory', short: 't', long: 'target-directory', argument: 'required' },
-  { key: 'no-target-directory', short: 'T', long: 'no-target-directory' },
 ];
 
 const USAGE = `Usage: cp [OPTION]... [-T] SOURCE DEST

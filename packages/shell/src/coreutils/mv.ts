@@ -2,21 +2,12 @@ import type { Stats } from 'node:fs';
 import { lstat, rename, rmdir, unlink } from 'node:fs/promises';
 import { Copier } from './copy.js';
 import { errnoCode, report, strerror } from './errors.js';
-import { type OptionSpec, parseCommandLine } from './options.js';
+import { parseCommandLine } from './options.js';
 import { Prompter } from './prompt.js';
 import { quote } from './quote.js';
 import { Remover } from './remove.js';
-import { planTransfers, type Transfer } from './targets.js';
+import { planTransfers, TRANSFER_OPTIONS, type Transfer } from './targets.js';
 import { INTERRUPTED, type Utility, type UtilityContext } from './types.js';
-
-const OPTIONS: OptionSpec[] = [
-  { key: 'force', short: 'f', long: 'force' },
-  { key: 'interactive', short: 'i', long: 'interactive' },
-  { key: 'no-clobber', short: 'n', long: 'no-clobber' },
-  { key: 'verbose', short: 'v', long: 'verbose' },
-  { key: 'target-directory', short: 't', long: 'target-directory', argument: 'required' },
-  { key: 'no-target-directory', short: 'T', long: 'no-target-directory' },
-];
 
 const USAGE = `Usage: mv [OPTION]... [-T] SOURCE DEST
   or:  mv [OPTION]... SOURCE... DIRECTORY
@@ -39,7 +30,7 @@ interface MoveOptions {
 }
 
 export const mv: Utility = async (ctx) => {
-  const parsed = parseCommandLine(ctx, 'mv', OPTIONS, USAGE);
+  const parsed = parseCommandLine(ctx, 'mv', TRANSFER_OPTIONS, USAGE);
   if (typeof parsed === 'number') return parsed;
   const options: MoveOptions = { overwrite: 'always', verbose: false };
   let targetDirectory: string | undefined;

@@ -1,8 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { strerror, usageError } from './errors.js';
+import type { OptionSpec } from './options.js';
 import { baseName, joinName, resolveOperand } from './paths.js';
 import { quote } from './quote.js';
 import type { UtilityContext } from './types.js';
+
+/** The options cp and mv share, as GNU spells them. */
+export const TRANSFER_OPTIONS: OptionSpec[] = [
+  { key: 'force', short: 'f', long: 'force' },
+  { key: 'interactive', short: 'i', long: 'interactive' },
+  { key: 'no-clobber', short: 'n', long: 'no-clobber' },
+  { key: 'verbose', short: 'v', long: 'verbose' },
+  { key: 'target-directory', short: 't', long: 'target-directory', argument: 'required' },
+  { key: 'no-target-directory', short: 'T', long: 'no-target-directory' },
+];
 
 /** One source and where it goes, as operand texts (for messages) and kernel paths. */
 export interface Transfer {
