@@ -116,7 +116,7 @@ function section(name: string, server: KvServer): string[] {
         `used_memory_overhead:${used - dataset}`,
         `used_memory_startup:${server.baselineMemory}`,
         `used_memory_dataset:${dataset}`,
-        `used_memory_dataset_perc:${((dataset * 100) / Math.max(1, used - server.baselineMemory + dataset)).toFixed(2)}%`,
+        `used_memory_dataset_perc:${((dataset * 100) / Math.max(1, used - server.baselineMemory)).toFixed(2)}%`,
         `total_system_memory:${total}`,
         `total_system_memory_human:${humanBytes(total)}`,
         'used_memory_lua:0',
