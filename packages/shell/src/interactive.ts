@@ -5,8 +5,9 @@
  * terminal cooked, so Ctrl+C reaches the foreground job as SIGINT while the shell (in the
  * same process group) ignores it and reports $? = 130.
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setLongOption, setOptionLetter } from './builtins/set.js';
 import { createCompleter } from './editor/completion.js';
 import { type EditorInput, LineEditor } from './editor/editor.js';
@@ -97,8 +98,10 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
       let result = await editor.readLine(
         await prompt(shell, 'PS1', colour, history, commandNumber),
       );
-      while (result.kind === 'line') {
-        source = source === '' ? result.text : `${source}\n${result.text}`;
+      while (result.kind === 'line' || result.kind === 'edit') {
+        const text =
+          result.kind === 'edit' ? await editInEditor(shell, result.text, output) : result.text;
+        source = source === '' ? text : `${source}\n${text}`;
         if (!shell.isIncomplete(source)) break;
         result = await editor.readLine(await prompt(shell, 'PS2', colour, history, commandNumber));
       }
@@ -157,6 +160,26 @@ function reportFinishedJobs(shell: Shell, output: EditorOutput): void {
     job.notified = true;
   }
   for (const job of finished) table.remove(job);
+}
+
+/**
+ * Ctrl+X Ctrl+E: the line goes to a temporary file opened in $VISUAL, else $EDITOR, else vi
+ * (run by the shell with the terminal cooked); what is saved comes back to be run, shown
+ * first as bash does.
+ */
+async function editInEditor(shell: Shell, text: string, output: EditorOutput): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-edit-'));
+  const file = join(dir, 'command.sh');
+  try {
+    writeFileSync(file, `${text}\n`);
+    const editor = shell.getVar('VISUAL') || shell.getVar('EDITOR') || 'vi';
+    await runCommand(shell, `${editor} '${file.replaceAll("'", "'\\''")}'`);
+    const edited = readFileSync(file, 'utf8').replace(/\n+$/, '');
+    output.write(`${edited.replace(/\n/g, '\r\n')}\r\n`);
+    return edited;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function runCommand(shell: Shell, source: string): Promise<void> {

@@ -293,3 +293,15 @@ t.test('bracketed paste inserts newlines instead of running the lines', async (t
   t.same(await reading, { kind: 'line', text: 'echo one\necho two' });
   t.notOk(h.screen.bracketedPaste, 'disabled while the command runs');
 });
+
+t.test('Ctrl+X Ctrl+E hands the line to an editor; Ctrl+X Ctrl+U undoes', async (t) => {
+  const h = makeEditor();
+  t.same(await typeLine(h, 'echo draft\x18\x05'), { kind: 'edit', text: 'echo draft' });
+  t.same(await typeLine(h, 'abc\x17\x18\x15\r'), { kind: 'line', text: 'abc' });
+  t.same(
+    await typeLine(h, 'x\x18q\r'),
+    { kind: 'line', text: 'x' },
+    'other keys after Ctrl+X ring',
+  );
+  t.equal(h.screen.bells, 1);
+});

@@ -197,3 +197,15 @@ t.test('background jobs: [n] pid at the start, Done before a later prompt', asyn
   await s.waitForPrompt();
   t.notMatch(s.screen().split('jobs').pop() ?? '', /sleep/, 'a reported job is forgotten');
 });
+
+t.test('Ctrl+X Ctrl+E edits the line in $EDITOR, then runs it', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type("EDITOR='sed -i s/hello/edited/'");
+  s.send('Enter');
+  await s.waitForPrompt();
+  s.type('echo hello-world');
+  s.send('C-x', 'C-e');
+  const screen = await s.waitFor(/^edited-world$/m);
+  t.match(screen, /^echo edited-world\nedited-world$/m, 'the edited command is shown, then run');
+});

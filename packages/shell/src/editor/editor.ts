@@ -22,7 +22,9 @@ export type ReadResult =
   /** Ctrl+D on an empty line, or the input ended. */
   | { kind: 'eof' }
   /** Ctrl+C: the line was discarded. */
-  | { kind: 'interrupt' };
+  | { kind: 'interrupt' }
+  /** Ctrl+X Ctrl+E: the caller edits the text in $VISUAL/$EDITOR and runs the result. */
+  | { kind: 'edit'; text: string };
 
 export interface LineEditorOptions {
   input: EditorInput;
@@ -269,7 +271,22 @@ class EditSession {
     const previousKey = this.lastKey;
     this.lastKey = name;
     this.typingRun = name === 'text' && previousKey === 'text';
+    if (previousKey === 'ctrl-x') {
+      // The Ctrl+X prefix: Ctrl+E edits the line in an editor, Ctrl+U undoes (readline's).
+      if (name === 'ctrl-e') {
+        this.renderer.draw(this.text, this.text.length);
+        this.renderer.finish();
+        this.end({ kind: 'edit', text: this.text });
+      } else if (name === 'ctrl-u') {
+        this.undo();
+      } else {
+        this.shared.output.write('\x07');
+      }
+      return;
+    }
     switch (name) {
+      case 'ctrl-x':
+        return;
       case 'enter':
         this.accept();
         return;
