@@ -8,6 +8,8 @@ export type WordPart =
   | { type: 'dq'; parts: WordPart[] }
   | ParamPart
   | { type: 'cmdsub'; body: List }
+  /** <(list) or >(list) */
+  | { type: 'procsub'; direction: '<' | '>'; body: List }
   | { type: 'arith'; expr: WordPart[] }
   | { type: 'tilde'; user: string };
 

@@ -245,6 +245,9 @@ export class Expander {
       case 'param':
         await this.param(p, fb, quoted);
         return;
+      case 'procsub':
+        fb.quoted(await this.sh.processSubstitution(p.body, p.direction));
+        return;
       case 'cmdsub': {
         const text = await this.sh.commandSubstitution(p.body);
         if (quoted) fb.quoted(text);

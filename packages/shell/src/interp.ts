@@ -4,7 +4,14 @@
  * state (`clone()`), so they cannot change the parent, as in a forked shell.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants as fsConstants, openSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants as fsConstants,
+  openSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -39,7 +46,7 @@ import {
   WriteStreamFd,
 } from './io.js';
 import { JobTable } from './jobs.js';
-import { osPipe } from './os-pipe.js';
+import { osPipe, privateTempPath } from './os-pipe.js';
 import { interruptState } from './signals.js';
 import { ParseError, Parser } from './parser.js';
 import { quoteForTrace } from './quote.js';
@@ -613,6 +620,7 @@ export class Interp {
     this.lineno = cmd.line;
     if (cmd.redirs.length === 0) return this.runCompoundBody(cmd);
     const saved = this.io;
+    const procSubBase = this.procSubFds.length;
     let opened: Fd[];
     try {
       opened = await this.applyRedirs(cmd.redirs, saved.copy());
@@ -625,6 +633,7 @@ export class Interp {
     } finally {
       for (const f of opened) f.close();
       this.io = saved;
+      if (this.procSubFds.length > procSubBase) this.closeProcSubs(saved, procSubBase);
     }
   }
 
@@ -828,6 +837,7 @@ export class Interp {
 
   private async runSimple(cmd: SimpleCommand): Promise<number> {
     this.lineno = cmd.line;
+    const procSubBase = this.procSubFds.length;
     let argv: string[];
     this.lastCmdSubStatus = undefined;
     try {
@@ -901,6 +911,7 @@ export class Interp {
         if (opened.length > 0) for (const f of opened) f.close();
         this.io = saved;
       }
+      if (this.procSubFds.length > procSubBase) this.closeProcSubs(saved, procSubBase);
     }
   }
 
@@ -1168,7 +1179,7 @@ export class Interp {
     const stdin = this.io.get(0);
     try {
       const status = await util({
-        args: argv.slice(1),
+        args: argv.slice(1).map((a) => this.realDevFd(a)),
         cwd: this.cwd,
         env: this.env(assigned),
         stdin: {
@@ -1524,9 +1535,16 @@ export class Interp {
     return f;
   }
 
-  private openFile(target: string, mode: 'r' | 'w' | 'w!' | 'a' | 'rw'): OsFd {
+  private openFile(target: string, mode: 'r' | 'w' | 'w!' | 'a' | 'rw'): Fd {
     const path = resolvePath(this.cwd, target);
     if (target === '') throw new RedirError(`: No such file or directory`);
+    // bash's special files name the shell's descriptors, not this process's
+    const special = /^\/dev\/(?:fd\/(\d+)|(stdin)|(stdout)|(stderr))$/.exec(target);
+    if (special) {
+      const n = special[1] !== undefined ? Number(special[1]) : special[2] ? 0 : special[3] ? 1 : 2;
+      const fd = this.io.get(n);
+      if (fd) return new SharedFd(fd);
+    }
     let flags: number;
     const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fsConstants;
     switch (mode) {
@@ -1561,6 +1579,74 @@ export class Interp {
     }
   }
 
+  // ---- process substitution ----
+
+  /** Descriptors made by <(...) / >(...) during the current command's expansion. */
+  procSubFds: { n: number; fd: Fd }[] = [];
+
+  /**
+   * <(cmd) and >(cmd). The word expands to /dev/fd/N for a shell fd N (63 downwards, as in
+   * bash), which children receive at that number and built-ins resolve through the fd table.
+   * <(cmd) runs cmd to completion into an unlinked temporary file: programs re-open
+   * /dev/fd/N, and re-opening a FIFO whose writer has already finished would block forever.
+   * >(cmd) runs cmd in the background reading an OS pipe.
+   */
+  async processSubstitution(body: List, direction: '<' | '>'): Promise<string> {
+    let n = 63;
+    while (this.io.get(n) && n > 10) n--;
+    const sub = this.clone();
+    sub.opts.errexit = false;
+    // the other substitutions' ends belong to the command, not to this one
+    for (const { n: k } of this.procSubFds) sub.io.fds.delete(k);
+    const run = async () => {
+      try {
+        await sub.runList(body);
+      } catch (e) {
+        sub.statusOfThrown(e);
+      }
+    };
+    if (direction === '<') {
+      const path = privateTempPath();
+      const out = new OsFd(openSync(path, 'w'), true);
+      sub.io.set(1, out);
+      await run();
+      out.close();
+      const parentEnd = new OsFd(openSync(path, 'r'), true);
+      this.io.set(n, parentEnd);
+      this.procSubFds.push({ n, fd: parentEnd });
+      unlinkSync(path);
+    } else {
+      const pipe = osPipe();
+      if (!pipe) throw new ExpansionError('process substitution: cannot make a pipe', false);
+      const [r, w] = pipe;
+      const input = new PipeReadFd(r);
+      sub.io.set(0, input);
+      const parentEnd = new OsFd(w, true);
+      this.io.set(n, parentEnd);
+      this.procSubFds.push({ n, fd: parentEnd });
+      void run().finally(() => input.close());
+    }
+    return `/dev/fd/${n}`;
+  }
+
+  /** /dev/fd/N naming a shell fd, as a path that works inside this process (utilities). */
+  private realDevFd(arg: string): string {
+    const m = /^\/dev\/fd\/(\d+)$/.exec(arg);
+    if (!m) return arg;
+    const fd = this.io.get(Number(m[1]));
+    const real = fd instanceof PipeReadFd ? fd.osFd : fd instanceof OsFd ? fd.fd : undefined;
+    return real === undefined ? arg : `/dev/fd/${real}`;
+  }
+
+  /** Closes the parent's ends of process substitutions once the command is done. */
+  private closeProcSubs(table: FdTable, from: number): void {
+    for (const { n, fd } of this.procSubFds.slice(from)) {
+      fd.close();
+      if (table.fds.get(n) === fd) table.fds.delete(n);
+    }
+    this.procSubFds.length = from;
+  }
+
   // ---- command substitution ----
 
   async commandSubstitution(body: List): Promise<string> {
@@ -1585,6 +1671,38 @@ export class Interp {
   /** Evaluates arithmetic text (for builtins like `let`, `shift`). */
   arith(text: string): bigint {
     return evaluateArith(text, this.arithScope);
+  }
+}
+
+/** Another name for an fd of the table (/dev/stdout in a redirection): closing it is a no-op. */
+class SharedFd extends Fd {
+  readonly kind = 'shared';
+  constructor(private readonly target: Fd) {
+    super();
+  }
+  write(data: string | Uint8Array): void | Promise<void> {
+    return this.target.write(data);
+  }
+  read(): Promise<Buffer | null> {
+    return this.target.read();
+  }
+  readByte(): Promise<number | null> {
+    return this.target.readByte();
+  }
+  override readLine(delim?: string): Promise<string | null> {
+    return this.target.readLine(delim);
+  }
+  spawnStdio(forOutput: boolean): SpawnStdio {
+    return this.target.spawnStdio(forOutput);
+  }
+  override connect(stream: Readable | Writable): Promise<void> {
+    return this.target.connect(stream);
+  }
+  override afterSpawn(): void {
+    this.target.afterSpawn();
+  }
+  override isTTY(): boolean {
+    return this.target.isTTY();
   }
 }
 

@@ -391,8 +391,17 @@ export class PipeReadFd extends Fd {
   private closed = false;
   private eof = false;
   private usedDirectly = false;
-  constructor(private readonly fd: number) {
+  constructor(
+    private readonly fd: number,
+    /** A pipeline link is handed to one child; a process substitution stays for the command. */
+    private readonly closeAfterSpawn = true,
+  ) {
     super();
+  }
+
+  /** The descriptor number in this process (for /dev/fd/N paths given to utilities). */
+  get osFd(): number | undefined {
+    return this.closed ? undefined : this.fd;
   }
   read(): Promise<Buffer | null> {
     if (this.pending && this.pending.length > 0) {
@@ -445,7 +454,7 @@ export class PipeReadFd extends Fd {
   }
   override afterSpawn(): void {
     // the child owns the read end now; ours would keep the writer from seeing SIGPIPE
-    if (this.usedDirectly) this.close();
+    if (this.usedDirectly && this.closeAfterSpawn) this.close();
   }
   override close(): void {
     if (this.closed) return;

@@ -28,6 +28,12 @@ function refill(): boolean {
   return true;
 }
 
+/** A fresh private path in the same directory (for temporary files). */
+export function privateTempPath(): string {
+  if (!dir && !refill()) throw new Error('cannot create a private temporary directory');
+  return join(dir!, `t${counter++}`);
+}
+
 /** A pipe as [readFd, writeFd], or undefined if FIFOs are unavailable (then use socketpairs). */
 export function osPipe(): [number, number] | undefined {
   if (ready.length === 0 && !refill()) return undefined;

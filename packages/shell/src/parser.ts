@@ -745,7 +745,8 @@ export class Parser {
         cmd.redirs.push(r);
         continue;
       }
-      if (isMeta(this.src[this.pos])) {
+      const procSub = /^[<>]\(/.test(this.src.slice(this.pos, this.pos + 2));
+      if (isMeta(this.src[this.pos]) && !procSub) {
         if (this.src[this.pos] === '(' && cmd.words.length === 1 && cmd.assigns.length === 0) {
           return this.parseFunctionDef(cmd, line);
         }
@@ -849,7 +850,11 @@ export class Parser {
       this.pos += m[1].length;
     }
     const op = this.peekOperator();
-    if (!op || !REDIR_OPS.has(op)) {
+    if (
+      !op ||
+      !REDIR_OPS.has(op) ||
+      ((op === '<' || op === '>') && this.src[this.pos + 1] === '(')
+    ) {
       this.pos = save;
       return undefined;
     }
@@ -939,6 +944,13 @@ export class Parser {
     if (this.src[this.pos] === '~') tryTilde();
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
+      if ((c === '<' || c === '>') && this.src[this.pos + 1] === '(') {
+        // process substitution <(list) / >(list)
+        flush();
+        this.pos += 2;
+        parts.push({ type: 'procsub', direction: c, body: this.parseSubList() });
+        continue;
+      }
       if (isMeta(c)) break;
       if (c === '\\') {
         const n = this.src[this.pos + 1];

@@ -216,3 +216,17 @@ echo @(a|b).txt; echo !(a).txt`,
     );
   },
 );
+
+t.test(
+  'process substitution: <(cmd) and >(cmd) for programs, built-ins and utilities',
+  async (t) => {
+    const r = await sh(
+      `diff <(echo a) <(/bin/echo b) > /dev/null; echo "diff=$?"
+while read -r x; do echo "got $x"; done < <(seq 2)
+cat <(echo one) <(printf 'two\\n')
+/bin/cat <(echo three)
+echo up > >(tr a-z A-Z); sleep 0.3`,
+    );
+    t.equal(r.stdout, 'diff=1\ngot 1\ngot 2\none\ntwo\nthree\nUP\n');
+  },
+);
