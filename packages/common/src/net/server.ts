@@ -178,6 +178,9 @@ export class StrataServer {
         this.logger.error({ err }, 'onReject threw');
       }
       socket.end();
+      // Read and discard what the client still sends so that its FIN is seen and the socket
+      // closes; a client that never closes is cut after a second.
+      socket.resume();
       socket.setTimeout(1000, () => socket.destroy());
       return;
     }
