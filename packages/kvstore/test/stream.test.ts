@@ -465,22 +465,14 @@ const STREAM_SETUP: string[][] = [
   ['SET', 'str', 'text'],
 ];
 
-const BIT_COMMANDS = [
-  'SETBIT',
-  'GETBIT',
-  'BITCOUNT',
-  'BITPOS',
-  'BITOP',
-  'BITFIELD',
-  'BITFIELD_RO',
-  'PFADD',
-  'PFCOUNT',
-  'PFMERGE',
-];
+/**
+ * Bit commands and HLL commands fuzz separately: BITOP over HLL strings can forge a corrupted
+ * "HYLL" value, on which what Redis's sparse code does is undefined.
+ */
+const BIT_COMMANDS = ['SETBIT', 'GETBIT', 'BITCOUNT', 'BITPOS', 'BITOP', 'BITFIELD', 'BITFIELD_RO'];
 const BIT_TOKENS = [
   'b',
   'b',
-  'h',
   'str',
   'list',
   'nokey',
@@ -517,9 +509,12 @@ const BIT_TOKENS = [
   'x',
   '',
 ];
+const HLL_COMMANDS = ['PFADD', 'PFCOUNT', 'PFMERGE'];
+const HLL_TOKENS = ['h', 'h', 'h2', 'str', 'list', 'nokey', 'a', 'b', 'c', 'x', '', '0'];
 const BIT_SETUP: string[][] = [
   ['SET', 'b', 'foobar'],
   ['PFADD', 'h', 'a', 'b'],
+  ['DEL', 'a', 'c', 'x', '0', 'h2'],
   ['SET', 'str', 'text'],
   ['DEL', 'list'],
   ['LPUSH', 'list', 'x'],
@@ -551,6 +546,7 @@ t.test('random argument shapes of the bitmap and HLL commands', async (t) => {
   const redisPath = redisServerPath(t);
   if (!redisPath) return;
   const pair = await startPair(t, redisPath, 2);
-  const commands = withSetup(fuzzCommands(7, 2000, BIT_COMMANDS, BIT_TOKENS), BIT_SETUP);
-  t.same((await differences(pair, commands)).slice(0, 8), []);
+  const bits = withSetup(fuzzCommands(7, 1500, BIT_COMMANDS, BIT_TOKENS), BIT_SETUP);
+  const hll = withSetup(fuzzCommands(8, 1500, HLL_COMMANDS, HLL_TOKENS), BIT_SETUP);
+  t.same((await differences(pair, [...bits, ...hll])).slice(0, 8), []);
 });

@@ -49,12 +49,12 @@ function parseOps(ctx: CommandContext, readOnly: boolean): FieldOp[] {
     if (!type) throw new CommandError(TYPE_ERROR);
     const offset = parseBitOffset(ctx, argv[j + 2], type.bits);
     j += 2;
-    let value = 0n;
-    if (kind !== 'GET') {
-      if (readOnly) throw new CommandError('ERR BITFIELD_RO only supports the GET subcommand');
-      value = parseBigInteger(argv[++j]);
-    }
+    const value = kind === 'GET' ? 0n : parseBigInteger(argv[++j]);
     ops.push({ kind, type, offset, value, overflow });
+  }
+  // Checked once everything parsed, as Redis does.
+  if (readOnly && ops.some((op) => op.kind !== 'GET')) {
+    throw new CommandError('ERR BITFIELD_RO only supports the GET subcommand');
   }
   return ops;
 }

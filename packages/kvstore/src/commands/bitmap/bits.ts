@@ -82,11 +82,12 @@ export const bitcount = defineCommand({
     if (argv.length !== 4 && argv.length !== 5) throw syntaxError();
     const start = parseInteger(argv[2]);
     const end = parseInteger(argv[3]);
-    const bitUnits = parseUnit(argv[4]);
+    // An empty negative range answers 0 before the unit is even looked at (Redis's order).
     if (start < 0 && end < 0 && start > end) {
       ctx.reply.integer(0);
       return;
     }
+    const bitUnits = parseUnit(argv[4]);
     ctx.reply.integer(bitCount(bytes, resolveRange(bytes.length, start, end, bitUnits)));
   },
 });

@@ -66,10 +66,9 @@ function parseRead(ctx: CommandContext, xreadgroup: boolean): ReadRequest {
       streamsAt = i + 1;
       streamCount = argv.length - streamsAt;
       if (streamCount % 2 !== 0) {
-        const name = xreadgroup ? 'xreadgroup' : 'xread';
-        const symbol = xreadgroup ? '>' : '$';
+        // Redis 7.0 words this the same for XREADGROUP.
         throw new CommandError(
-          `ERR Unbalanced '${name}' list of streams: for each stream key an ID or '${symbol}' must be specified.`,
+          "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
         );
       }
       streamCount /= 2;
