@@ -12,6 +12,7 @@ import { setLongOption, setOptionLetter } from './builtins/set.js';
 import { createCompleter } from './editor/completion.js';
 import { type EditorInput, LineEditor } from './editor/editor.js';
 import { History } from './editor/history.js';
+import { expandHistory } from './editor/history-expansion.js';
 import { PlainLineReader } from './editor/plain.js';
 import { expandPrompt } from './editor/prompt.js';
 import type { EditorOutput } from './editor/render.js';
@@ -98,12 +99,28 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
       let result = await editor.readLine(
         await prompt(shell, 'PS1', colour, history, commandNumber),
       );
+      let failed = false;
       while (result.kind === 'line' || result.kind === 'edit') {
-        const text =
+        let text =
           result.kind === 'edit' ? await editInEditor(shell, result.text, output) : result.text;
+        if (historyExpansionOn(shell)) {
+          const expansion = expandHistory(text, history.entries());
+          if ('error' in expansion) {
+            output.write(`strata-sh: ${expansion.error}\n`);
+            failed = true;
+            break;
+          }
+          // bash shows the command as expanded before running it.
+          if (expansion.expanded) output.write(`${expansion.text}\n`);
+          text = expansion.text;
+        }
         source = source === '' ? text : `${source}\n${text}`;
         if (!shell.isIncomplete(source)) break;
         result = await editor.readLine(await prompt(shell, 'PS2', colour, history, commandNumber));
+      }
+      if (failed) {
+        shell.interp.status = 1;
+        continue;
       }
       if (result.kind === 'interrupt') {
         // The line is gone; bash sets $? to 130 as if the prompt had been interrupted.
@@ -160,6 +177,13 @@ function reportFinishedJobs(shell: Shell, output: EditorOutput): void {
     job.notified = true;
   }
   for (const job of finished) table.remove(job);
+}
+
+/** History expansion is on in interactive shells unless `set +H` turned it off. */
+function historyExpansionOn(shell: Shell): boolean {
+  // The interpreter may not track histexpand yet; absent means bash's interactive default.
+  const options = shell.interp.opts as unknown as Record<string, unknown>;
+  return options.histexpand !== false;
 }
 
 /**

@@ -209,3 +209,18 @@ t.test('Ctrl+X Ctrl+E edits the line in $EDITOR, then runs it', async (t) => {
   const screen = await s.waitFor(/^edited-world$/m);
   t.match(screen, /^echo edited-world\nedited-world$/m, 'the edited command is shown, then run');
 });
+
+t.test('history expansion: !! and !$ are expanded, shown and run', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('echo first second');
+  s.send('Enter');
+  await s.waitFor(/^first second$/m);
+  s.type('echo !$ !!');
+  s.send('Enter');
+  const screen = await s.waitFor(/^second echo first second$/m);
+  t.match(screen, /^echo second echo first second\nsecond echo first second$/m);
+  s.type('echo !nosuch');
+  s.send('Enter');
+  await s.waitFor(/^strata-sh: !nosuch: event not found$/m);
+});
