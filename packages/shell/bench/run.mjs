@@ -65,4 +65,7 @@ for (const [label, ours, bash, dash] of rows) {
     `| ${label} | ${ms(ours)} | ${ms(bash)} | ${ms(dash)} | ${(ours / bash).toFixed(1)}x | ${(ours / dash).toFixed(1)}x |`,
   );
 }
+console.log(
+  `\nNode's own start-up floor (node -e 0): ${(measure('node -e 0') * 1000).toFixed(1)} ms`,
+);
 rmSync(dir, { recursive: true, force: true });
