@@ -695,7 +695,11 @@ export class Interp {
   }
 
   async runSubshell(body: List): Promise<number> {
-    const sub = this.clone();
+    return this.runClone(this.clone(), body);
+  }
+
+  /** Runs `body` in the clone `sub` to its end (exit, EXIT trap); sets and returns $?. */
+  private async runClone(sub: Interp, body: List): Promise<number> {
     let status: number;
     try {
       status = await sub.runList(body);
@@ -1655,16 +1659,7 @@ export class Interp {
     if (!this.opts.posix && this.shopts.get('inherit_errexit') !== true) sub.opts.errexit = false;
     const capture = new CaptureFd();
     sub.io.set(1, capture);
-    let status: number;
-    try {
-      status = await sub.runList(body);
-    } catch (e) {
-      status = sub.statusOfThrown(e);
-    }
-    sub.status = status;
-    await sub.runSubshellExitTrap();
-    this.status = status;
-    this.lastCmdSubStatus = status;
+    this.lastCmdSubStatus = await this.runClone(sub, body);
     return capture.text().replace(/\n+$/, '');
   }
 

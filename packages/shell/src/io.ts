@@ -43,6 +43,16 @@ export abstract class Fd {
   }
   /** Called once after a spawn that used this fd (even if the spawn failed). */
   afterSpawn(): void {}
+  /** Copies this input into a child's stdin with backpressure, then ends it. */
+  protected async pumpTo(w: Writable): Promise<void> {
+    for (;;) {
+      const chunk = await this.read();
+      if (chunk === null) break;
+      if (!w.write(chunk)) await new Promise((r) => w.once('drain', r));
+      if (w.destroyed) break;
+    }
+    w.end();
+  }
   isTTY(): boolean {
     return false;
   }
@@ -368,15 +378,7 @@ export class ReadStreamFd extends Fd {
     const breakPipe = () => this.stream.destroy();
     w.on('error', breakPipe);
     w.on('close', breakPipe);
-    void (async () => {
-      for (;;) {
-        const chunk = await this.read();
-        if (chunk === null) break;
-        if (!w.write(chunk)) await new Promise((r) => w.once('drain', r));
-        if (w.destroyed) break;
-      }
-      w.end();
-    })();
+    void this.pumpTo(w);
     return Promise.resolve();
   }
   override close(): void {
@@ -441,15 +443,7 @@ export class PipeReadFd extends Fd {
   override connect(stream: Readable | Writable): Promise<void> {
     const w = stream as Writable;
     w.on('error', () => this.close());
-    void (async () => {
-      for (;;) {
-        const chunk = await this.read();
-        if (chunk === null) break;
-        if (!w.write(chunk)) await new Promise((r) => w.once('drain', r));
-        if (w.destroyed) break;
-      }
-      w.end();
-    })();
+    void this.pumpTo(w);
     return Promise.resolve();
   }
   override afterSpawn(): void {

@@ -970,28 +970,9 @@ export class Parser {
         this.pos += 2;
         continue;
       }
-      if (c === "'") {
+      if (c === "'" || c === '"' || c === '$' || c === '`') {
         flush();
-        const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) this.error("unexpected EOF while looking for matching `''", true);
-        parts.push({ type: 'sq', value: this.src.slice(this.pos + 1, end) });
-        this.pos = end + 1;
-        continue;
-      }
-      if (c === '"') {
-        flush();
-        this.pos++;
-        parts.push({ type: 'dq', parts: this.readDoubleQuoted() });
-        continue;
-      }
-      if (c === '$') {
-        flush();
-        parts.push(this.readDollar(false));
-        continue;
-      }
-      if (c === '`') {
-        flush();
-        parts.push(this.readBackquote(false));
+        parts.push(this.readQuotedOrSubstitution(c, false));
         continue;
       }
       if ('?*+@!'.includes(c) && this.src[this.pos + 1] === '(') {
@@ -1024,6 +1005,23 @@ export class Parser {
     }
     flush();
     return this.pos > start || assignment;
+  }
+
+  /** A '...' or "..." string, a $ expansion or a `...` substitution at the cursor. */
+  private readQuotedOrSubstitution(c: string, inDq: boolean): WordPart {
+    if (c === "'") {
+      const end = this.src.indexOf("'", this.pos + 1);
+      if (end < 0) this.error("unexpected EOF while looking for matching `''", true);
+      const value = this.src.slice(this.pos + 1, end);
+      this.pos = end + 1;
+      return { type: 'sq', value };
+    }
+    if (c === '"') {
+      this.pos++;
+      return { type: 'dq', parts: this.readDoubleQuoted() };
+    }
+    if (c === '$') return this.readDollar(inDq);
+    return this.readBackquote(inDq);
   }
 
   /** Reads the inside of "..." (cursor after the opening quote) up to the closing quote. */
@@ -1334,28 +1332,9 @@ export class Parser {
         this.pos += 2;
         continue;
       }
-      if (c === "'" && !(inDq && valueOp)) {
+      if ((c === "'" && !(inDq && valueOp)) || c === '"' || c === '$' || c === '`') {
         flush();
-        const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) this.error("unexpected EOF while looking for matching `''", true);
-        parts.push({ type: 'sq', value: this.src.slice(this.pos + 1, end) });
-        this.pos = end + 1;
-        continue;
-      }
-      if (c === '"') {
-        flush();
-        this.pos++;
-        parts.push({ type: 'dq', parts: this.readDoubleQuoted() });
-        continue;
-      }
-      if (c === '$') {
-        flush();
-        parts.push(this.readDollar(inDq));
-        continue;
-      }
-      if (c === '`') {
-        flush();
-        parts.push(this.readBackquote(inDq));
+        parts.push(this.readQuotedOrSubstitution(c, inDq));
         continue;
       }
       if (c === '~' && lit === '' && parts.length === 0 && !inDq) {
