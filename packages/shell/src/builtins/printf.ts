@@ -80,6 +80,12 @@ function formatOnce(
     if (flushLit()) return { bytes: Buffer.concat(chunks), consumed: k, stop: true };
     const [, flags, widthSpec, precSpec, conv] = m;
     if (conv === '%') {
+      if (m[0] !== '%%') {
+        // bash accepts only a bare %%
+        fail(sh, 'printf', "`%': invalid format character");
+        state.status = 1;
+        return { bytes: Buffer.concat(chunks), consumed: k, stop: true };
+      }
       chunks.push(Buffer.from('%'));
       continue;
     }
