@@ -10,6 +10,35 @@ import {
 
 /** Blocking pops: served by later writes, FIFO among waiters, timeouts, MULTI. */
 const SCENARIOS: Record<string, Scenario> = {
+  'WATCH: which writes of these families abort a transaction': {
+    clients: 2,
+    steps: [
+      { client: 1, command: ['ZADD', 'wz', '1', 'a'] },
+      { client: 1, command: ['XADD', 'ws', '1-1', 'f', 'v'] },
+      { client: 1, command: ['XGROUP', 'CREATE', 'ws', 'g', '0'] },
+      { client: 1, command: ['PFADD', 'wh', 'a'] },
+      ...(
+        [
+          ['ZADD', 'wz', '2', 'b'],
+          ['ZADD', 'wz', 'NX', '5', 'a'],
+          ['ZREM', 'wz', 'nosuch'],
+          ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'ws', '>'],
+          ['XACK', 'ws', 'g', '1-1'],
+          ['XADD', 'ws', '2-1', 'f', 'v'],
+          ['PFCOUNT', 'wh'],
+          ['PFCOUNT', 'wh'],
+          ['SETBIT', 'wb', '1', '0'],
+          ['SETBIT', 'wb', '1', '0'],
+        ] as string[][]
+      ).flatMap((write) => [
+        { client: 0, command: ['WATCH', write[1] === 'GROUP' ? 'ws' : write[1]] },
+        { client: 1, command: write },
+        { client: 0, command: ['MULTI'] },
+        { client: 0, command: ['PING'] },
+        { client: 0, command: ['EXEC'] },
+      ]),
+    ],
+  },
   'BZPOPMIN served by ZADD': {
     clients: 2,
     steps: [
@@ -67,7 +96,7 @@ const SCENARIOS: Record<string, Scenario> = {
 };
 
 /** The key names the scenarios use. */
-const KEYS = new Set(['k1', 'k2', 'q', 'w', 'none', 'other']);
+const KEYS = new Set(['k1', 'k2', 'q', 'w', 'none', 'other', 'wz', 'ws', 'wh', 'wb']);
 
 t.test('blocking sorted-set pops behave as in redis-server', async (t) => {
   const redisPath = redisServerPath(t);
