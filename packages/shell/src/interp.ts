@@ -31,6 +31,7 @@ import type {
 } from './ast.js';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins/index.js';
 import { evalCondExpr } from './builtins/test-expr.js';
+import { cpuTimes } from './cputime.js';
 import { ExpansionError, Expander } from './expand.js';
 import { matchPattern } from './glob.js';
 import {
@@ -475,6 +476,7 @@ export class Interp {
 
   async runPipeline(p: Pipeline): Promise<number> {
     const start = p.time ? process.hrtime.bigint() : 0n;
+    const cpuStart = p.time ? cpuTimes() : undefined;
     let status: number;
     if (p.bang) this.condDepth++;
     try {
@@ -503,7 +505,12 @@ export class Interp {
     this.status = status;
     if (p.time) {
       const secs = Number(process.hrtime.bigint() - start) / 1e9;
-      this.writeErr(`\nreal\t${formatTime(secs)}\nuser\t0m0.000s\nsys\t0m0.000s\n`);
+      const cpu = cpuTimes();
+      const user = cpu.user - (cpuStart?.user ?? 0);
+      const sys = cpu.sys - (cpuStart?.sys ?? 0);
+      this.writeErr(
+        `\nreal\t${formatTime(secs)}\nuser\t${formatTime(user)}\nsys\t${formatTime(sys)}\n`,
+      );
     }
     return status;
   }

@@ -1,4 +1,5 @@
 /** history, clear, umask, getopts, times. */
+import { childrenTimes } from '../cputime.js';
 import type { Interp } from '../interp.js';
 import { fail, isName, out } from './util.js';
 
@@ -145,11 +146,11 @@ export async function getoptsBuiltin(sh: Interp, argv: string[]): Promise<number
 
 export async function timesBuiltin(sh: Interp): Promise<number> {
   const u = process.cpuUsage();
-  const fmt = (us: number) => {
-    const s = us / 1e6;
+  const c = childrenTimes();
+  const fmt = (s: number) => {
     const m = Math.floor(s / 60);
     return `${m}m${(s - m * 60).toFixed(3)}s`;
   };
-  await out(sh, `${fmt(u.user)} ${fmt(u.system)}\n0m0.000s 0m0.000s\n`);
+  await out(sh, `${fmt(u.user / 1e6)} ${fmt(u.system / 1e6)}\n${fmt(c.user)} ${fmt(c.sys)}\n`);
   return 0;
 }
