@@ -1,5 +1,6 @@
 import { tempDir } from '@strata/common/testing';
-import t from 'tap';
+import { mkdirSync } from 'node:fs';
+import t, { type Test } from 'tap';
 import { layoutColumns } from '../src/coreutils/columns.js';
 import { buildTree, differential, runGnu, runOurs } from './coreutils-helpers.js';
 
@@ -102,9 +103,19 @@ const LS_CASES: Array<[string, string[]]> = [
   ['an invalid --color', ['--color=sometimes']],
 ];
 
+/**
+ * A fresh directory one level below the temp dir: `ls -a` shows `..`, whose link count must
+ * not change between our run and GNU's (the shared /tmp's does, as other tests come and go).
+ */
+function ownDir(t: Test): string {
+  const dir = `${tempDir(t)}/tree`;
+  mkdirSync(dir);
+  return dir;
+}
+
 t.test('ls and GNU ls list the same tree identically', async (t) => {
   // ls only reads, so both run on one tree: inode numbers and times agree.
-  const dir = tempDir(t);
+  const dir = ownDir(t);
   buildTree(dir, TREE);
   for (const [name, args] of LS_CASES) {
     t.same(
@@ -116,7 +127,7 @@ t.test('ls and GNU ls list the same tree identically', async (t) => {
 });
 
 t.test('ls --color with LS_COLORS', async (t) => {
-  const dir = tempDir(t);
+  const dir = ownDir(t);
   buildTree(
     dir,
     `${TREE}
@@ -147,7 +158,7 @@ touch su sg x.tar X.TAR; chmod 4755 su; chmod 2755 sg`,
 });
 
 t.test('ls -t sorts by time, ties by name; -r reverses both', async (t) => {
-  const dir = tempDir(t);
+  const dir = ownDir(t);
   buildTree(
     dir,
     `touch -d '2020-01-01 00:00:00.5' b a c; touch -d '2020-01-01 00:00:00.25' z;
@@ -196,7 +207,7 @@ t.test('ls cannot open an unreadable directory', async (t) => {
 });
 
 t.test('ls on a terminal: columns like ls -C, shell-escape quoting', async (t) => {
-  const dir = tempDir(t);
+  const dir = ownDir(t);
   buildTree(dir, TREE);
   for (const columns of [80, 40, 20, 132]) {
     for (const args of [[], ['-a'], ['-F'], ['dir', 'empty'], ['-R']]) {
@@ -214,7 +225,7 @@ t.test('ls on a terminal: columns like ls -C, shell-escape quoting', async (t) =
 });
 
 t.test('$COLUMNS sets the width of -C to a pipe; a terminal uses its own width', async (t) => {
-  const dir = tempDir(t);
+  const dir = ownDir(t);
   buildTree(dir, TREE);
   const env = { COLUMNS: '30' };
   t.same(await runOurs('ls', ['-C'], dir, { env }), runGnu('ls', ['-C'], dir, '', env));
@@ -224,7 +235,7 @@ t.test('$COLUMNS sets the width of -C to a pipe; a terminal uses its own width',
 });
 
 t.test('ls -C layout matches GNU on generated name sets', async (t) => {
-  const dir = tempDir(t);
+  const dir = ownDir(t);
   let seed = 42;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -256,8 +267,31 @@ t.test('layoutColumns: empty input and a single overlong name', async (t) => {
 });
 
 t.test('ls --help', async (t) => {
-  const dir = tempDir(t);
+  const dir = ownDir(t);
   const result = await runOurs('ls', ['--help'], dir);
   t.equal(result.status, 0);
   t.match(result.stdout, /^Usage: ls/);
 });
+
+t.test(
+  'ls in the C.UTF-8 locale: UTF-8 names shown as they are, wide ones two columns',
+  async (t) => {
+    const dir = ownDir(t);
+    buildTree(
+      dir,
+      "touch café 日本語 'a b' \"x'y\" emoji😀 \"$(printf 'tab\\there')\" combiningé zz",
+    );
+    const env = { LC_ALL: 'C.UTF-8' };
+    for (const args of [[], ['-l'], ['-1'], ['-C', '-w', '40']]) {
+      for (const tty of [false, true]) {
+        const ours = await runOurs('ls', args, dir, { tty, columns: 40, env });
+        const gnuArgs = tty ? ['-C', '-w', '40', '--quoting-style=shell-escape', ...args] : args;
+        t.same(
+          ours,
+          runGnu('ls', gnuArgs, dir, '', env),
+          `${tty ? 'terminal' : 'pipe'}: ls ${args.join(' ')}`,
+        );
+      }
+    }
+  },
+);
