@@ -85,6 +85,8 @@ export async function runRepl(shell: Shell, options: ReplOptions = {}): Promise<
       : new PlainLineReader(input, output);
   const onHangup = () => {
     history.save();
+    // With `trap ... HUP` the interpreter runs the trap; otherwise the shell ends, as bash.
+    if (shell.interp.traps.has('HUP')) return;
     restoreTerminal();
     process.exit(129);
   };

@@ -276,7 +276,8 @@ export class Interp {
     c.traps = new Map([...this.traps].filter(([k, v]) => v === '' || k === 'EXIT'));
     c.traps.delete('EXIT');
     c.io = this.io.copy();
-    c.jobs = new JobTable();
+    // a subshell's children belong to the same job as the shell's
+    c.jobs = new JobTable(this.jobs.scope);
     c.hash = this.hash;
     c.shopts = new Map(this.shopts);
     c.dirStack = this.dirStack.slice();
@@ -422,6 +423,8 @@ export class Interp {
 
   async runList(list: List): Promise<number> {
     for (const item of list) {
+      const killed = this.jobs.scope.killedBy;
+      if (killed !== undefined) throw new ExitSignal(128 + killed);
       if (item.background) {
         await this.startBackground(item.andOr);
         this.status = 0;
@@ -1342,6 +1345,9 @@ export class Interp {
       sub.io.set(0, new DataFd(Buffer.alloc(0)));
     }
     const job = this.jobs.add(ao);
+    // the job's commands and subshells get their own scope, so `kill %n` can reach them
+    sub.jobs = new JobTable();
+    job.scope = sub.jobs.scope;
     const single =
       ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.bang
         ? ao.first.commands[0]
@@ -1364,7 +1370,9 @@ export class Interp {
         status = sub.statusOfThrown(e);
       }
       await sub.runSubshellExitTrap();
-      return status;
+      // a job killed while inside the shell ends as if the signal had killed its process
+      const killed = sub.jobs.scope.killedBy;
+      return killed === undefined ? status : 128 + killed;
     })();
     job.promise.then((status) => job.finish(status));
     if (started) await Promise.race([started, job.promise]);

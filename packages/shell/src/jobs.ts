@@ -11,6 +11,8 @@ export class Job {
   readonly pseudoPid: number;
   status: number | undefined;
   promise: Promise<number> = Promise.resolve(0);
+  /** The scope of the job's commands (children to signal). */
+  scope: JobScope | undefined;
   notified = false;
   constructor(
     readonly id: number,
@@ -28,11 +30,24 @@ export class Job {
   }
 }
 
+/** What a job's commands share: their running children, and a kill request. */
+export class JobScope {
+  readonly children = new Set<ChildProcess>();
+  /** Set by `kill` on the job: its remaining commands do not run. */
+  killedBy: number | undefined;
+}
+
 export class JobTable {
   readonly jobs: Job[] = [];
-  /** Children currently running in the foreground (Ctrl+C reaches them, not us). */
-  readonly foreground = new Set<ChildProcess>();
   private nextId = 1;
+  /** The children of the foreground job (Ctrl+C reaches them, not us). */
+  get foreground(): Set<ChildProcess> {
+    return this.scope.children;
+  }
+  constructor(
+    /** Shared by a shell and its subshells, so killing a job reaches all its children. */
+    public scope: JobScope = new JobScope(),
+  ) {}
 
   add(ao: AndOr): Job {
     const job = new Job(this.nextId++, describe(ao));

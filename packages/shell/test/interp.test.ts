@@ -135,6 +135,10 @@ t.test('background jobs: $!, wait, jobs, kill', async (t) => {
     'sleep 0.2 & pid=$!; [ "$pid" -gt 0 ] && echo pid-ok; wait $pid; echo "wait=$?"; (exit 3) & wait $!; echo "sub=$?"; sleep 5 & kill $!; wait $!; echo "killed=$?"',
   );
   t.equal(r.stdout, 'pid-ok\nwait=0\nsub=3\nkilled=143\n');
+  const compound = await sh(
+    '{ sleep 5; echo not-printed; } & sleep 0.3; kill %1; wait %1; echo "group=$?"; (sleep 5 | cat) & sleep 0.3; kill $!; wait $!; echo "sub=$?"',
+  );
+  t.equal(compound.stdout, 'group=143\nsub=143\n');
 });
 
 t.test('SIGINT: a script whose foreground child is interrupted exits 130', async (t) => {

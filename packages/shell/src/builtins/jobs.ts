@@ -93,8 +93,14 @@ export async function killBuiltin(sh: Interp, argv: string[]): Promise<number> {
   let status = 0;
   for (const t of targets) {
     let pid: number;
+    const job = t.startsWith('%') || /^\d+$/.test(t) ? sh.jobs.find(t) : undefined;
+    if (job?.scope && job.status === undefined && job.pid === job.pseudoPid) {
+      // a job run inside the shell: signal its children and stop its remaining commands
+      if (num !== 0) job.scope.killedBy = num;
+      for (const child of job.scope.children) child.kill(num);
+      continue;
+    }
     if (t.startsWith('%')) {
-      const job = sh.jobs.find(t);
       if (!job) {
         status = fail(sh, 'kill', `${t}: no such job`);
         continue;
