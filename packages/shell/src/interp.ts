@@ -1377,7 +1377,6 @@ export class Interp {
     job.promise.then((status) => job.finish(status));
     if (started) await Promise.race([started, job.promise]);
     this.lastBgPid = job.pid;
-    if (this.opts.interactive) this.writeErr(`[${job.id}] ${job.pid}\n`);
   }
 
   /**

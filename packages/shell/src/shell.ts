@@ -61,9 +61,7 @@ export class Shell {
   async run(source: string): Promise<number> {
     interruptState.pending = false;
     try {
-      const status = await this.interp.runSource(source);
-      if (this.interp.opts.interactive) this.reportFinishedJobs();
-      return status;
+      return await this.interp.runSource(source);
     } catch (e) {
       if (e instanceof InterruptSignal) {
         interruptState.pending = false;
@@ -89,20 +87,6 @@ export class Shell {
       throw e;
     }
     return parser.heredocUnterminated || parser.endsWithContinuation;
-  }
-
-  /** bash's `[1]+  Done  cmd` notices for background jobs that ended, then forgets them. */
-  reportFinishedJobs(): void {
-    const jobs = this.interp.jobs;
-    const list = jobs.jobs;
-    const done = list.filter((j) => j.status !== undefined);
-    for (const job of done) {
-      const i = list.indexOf(job);
-      const mark = i === list.length - 1 ? '+' : i === list.length - 2 ? '-' : ' ';
-      const state = job.status === 0 ? 'Done' : `Exit ${job.status}`;
-      this.interp.writeErr(`[${job.id}]${mark}  ${state.padEnd(24)}${job.text}\n`);
-    }
-    for (const job of done) jobs.remove(job);
   }
 
   getVar(name: string): string | undefined {
