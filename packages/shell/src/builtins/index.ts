@@ -38,6 +38,7 @@ import { readBuiltin } from './read.js';
 import { setBuiltin, shoptBuiltin } from './set.js';
 import { testBuiltin } from './test-expr.js';
 import { trapBuiltin } from './trap.js';
+import { ulimitBuiltin } from './ulimit.js';
 import {
   declareBuiltin,
   exportBuiltin,
@@ -101,6 +102,7 @@ export const BUILTINS: Record<string, Builtin> = {
   true: trueBuiltin,
   type: typeBuiltin,
   typeset: declareBuiltin,
+  ulimit: ulimitBuiltin,
   umask: umaskBuiltin,
   unalias: unaliasBuiltin,
   wait: waitBuiltin,
