@@ -154,3 +154,39 @@ t.test('ACL basics for the default user', async (t) => {
     v: "ERR Unknown category 'nosuch'",
   });
 });
+
+t.test('DEBUG subset when enable-debug-command allows it', async (t) => {
+  const server = await startStrata({ 'enable-debug-command': 'yes' });
+  t.teardown(server.stop);
+  const client = await RawClient.connect(server.port);
+  t.teardown(() => client.close());
+  await client.send('RPUSH', 'l', 'a', 'b');
+  await client.send('SET', 'ttl', 'v', 'EX', '100');
+  await client.send('SELECT', '3');
+  await client.send('HSET', 'h', 'f', 'v');
+  t.same(await client.send('DEBUG', 'RELOAD'), { t: 'simple', v: 'OK' });
+  t.same(await client.send('HGET', 'h', 'f'), { t: 'bulk', v: 'v' });
+  await client.send('SELECT', '0');
+  t.same(await client.send('LRANGE', 'l', '0', '-1'), {
+    t: 'array',
+    v: [
+      { t: 'bulk', v: 'a' },
+      { t: 'bulk', v: 'b' },
+    ],
+  });
+  const ttl = await client.send('TTL', 'ttl');
+  t.ok(ttl.t === 'int' && Number(ttl.v) > 90, 'TTLs survive the reload');
+  t.match(await client.send('DEBUG', 'OBJECT', 'l'), { t: 'simple', v: /encoding:quicklist/ });
+  t.same(await client.send('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), { t: 'simple', v: 'OK' });
+  await client.send('SET', 'short', 'v', 'PX', '20');
+  await pause(150);
+  t.same(
+    await client.send('DBSIZE'),
+    { t: 'int', v: '3' },
+    'no active expiry: the key waits for an access',
+  );
+  t.same(await client.send('GET', 'short'), { t: 'null' });
+  const started = Date.now();
+  t.same(await client.send('DEBUG', 'SLEEP', '0.1'), { t: 'simple', v: 'OK' });
+  t.ok(Date.now() - started >= 95);
+});
