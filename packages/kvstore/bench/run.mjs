@@ -26,7 +26,9 @@ const bin = join(packageDir, 'dist', 'bin.js');
 
 function which(tool) {
   try {
-    return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -71,11 +73,19 @@ async function startServers() {
   const redisPort = await freePort();
   const oursPort = await freePort();
   const common = ['--save', '', '--appendonly', 'no', '--dir', dir];
-  const redis = spawn('taskset', ['-c', serverCpu, 'redis-server', '--port', String(redisPort), ...common], { stdio: 'ignore' });
-  const ours = spawn('taskset', ['-c', serverCpu, process.execPath, bin, '--port', String(oursPort), ...common], {
-    stdio: 'ignore',
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
+  const redis = spawn(
+    'taskset',
+    ['-c', serverCpu, 'redis-server', '--port', String(redisPort), ...common],
+    { stdio: 'ignore' },
+  );
+  const ours = spawn(
+    'taskset',
+    ['-c', serverCpu, process.execPath, bin, '--port', String(oursPort), ...common],
+    {
+      stdio: 'ignore',
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+  );
   await Promise.all([waitReady(redisPort), waitReady(oursPort)]);
   const stop = () => {
     redis.kill('SIGKILL');
@@ -90,7 +100,22 @@ async function startServers() {
 function benchmark(port, pipeline) {
   const csv = execFileSync(
     'taskset',
-    ['-c', clientCpu, 'redis-benchmark', '-p', String(port), '-n', String(REQUESTS), '-c', String(CLIENTS), '-P', String(pipeline), '-t', TESTS, '--csv'],
+    [
+      '-c',
+      clientCpu,
+      'redis-benchmark',
+      '-p',
+      String(port),
+      '-n',
+      String(REQUESTS),
+      '-c',
+      String(CLIENTS),
+      '-P',
+      String(pipeline),
+      '-t',
+      TESTS,
+      '--csv',
+    ],
     { encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 },
   );
   const results = {};
@@ -108,11 +133,14 @@ const median = (values) => {
 };
 
 const { servers, stop } = await startServers();
-console.log(`redis-benchmark -n ${REQUESTS} -c ${CLIENTS} -t ${TESTS}; ${ROUNDS} alternating rounds; servers on CPU ${serverCpu}, client on CPU ${clientCpu}`);
+console.log(
+  `redis-benchmark -n ${REQUESTS} -c ${CLIENTS} -t ${TESTS}; ${ROUNDS} alternating rounds; servers on CPU ${serverCpu}, client on CPU ${clientCpu}`,
+);
 for (const pipeline of PIPELINES) {
   const samples = { 'redis-server': {}, 'strata-kvstore': {} };
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ['redis-server', 'strata-kvstore'] : ['strata-kvstore', 'redis-server'];
+    const order =
+      round % 2 === 0 ? ['redis-server', 'strata-kvstore'] : ['strata-kvstore', 'redis-server'];
     for (const name of order) {
       // Each round starts from an empty dataset so LPOP/LRANGE see the same list sizes.
       execFileSync('redis-cli', ['-p', String(servers[name]), 'FLUSHALL'], { stdio: 'pipe' });

@@ -124,10 +124,10 @@ const GENERATORS: Record<string, Generator[]> = {
     (r) => ['MOVE', key(r), '1'],
     (r) => ['DUMP', key(r)],
     (r) => ['KEYS', r.pick(['*', 'k[12]', 'k?', '*3'])],
-    (r) => ['DBSIZE'],
+    () => ['DBSIZE'],
     (r) => ['OBJECT', 'ENCODING', key(r)],
     (r) => ['SORT', key(r), 'ALPHA'],
-    (r) => ['SCAN', '0', 'COUNT', '100'],
+    () => ['SCAN', '0', 'COUNT', '100'],
   ],
   expiry: [
     (r) => ['SET', key(r), value(r)],
@@ -162,7 +162,7 @@ const GENERATORS: Record<string, Generator[]> = {
     (r) => ['INCR', key(r)],
     (r) => ['LPUSH', key(r), value(r)],
     (r) => ['GET', key(r)],
-    (r) => ['GET'],
+    () => ['GET'],
     () => ['NOSUCH'],
   ],
 };
