@@ -26,7 +26,7 @@ export class ExpansionError extends Error {
 }
 
 /** Quoted text in a pattern: wildcards and bracket-expression syntax become literal. */
-const escapeGlob = (s: string): string => s.replace(/[\\*?[\]!^-]/g, '\\$&');
+const escapeGlob = (s: string): string => s.replace(/[\\*?[\]!^()|@+-]/g, '\\$&');
 
 interface Field {
   text: string;
