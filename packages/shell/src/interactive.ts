@@ -183,9 +183,7 @@ function reportFinishedJobs(shell: Shell, output: EditorOutput): void {
 
 /** History expansion is on in interactive shells unless `set +H` turned it off. */
 function historyExpansionOn(shell: Shell): boolean {
-  // The interpreter may not track histexpand yet; absent means bash's interactive default.
-  const options = shell.interp.opts as unknown as Record<string, unknown>;
-  return options.histexpand !== false;
+  return shell.interp.opts.histexpand;
 }
 
 /**

@@ -92,6 +92,8 @@ export interface ShellOptions {
   vi: boolean;
   posix: boolean;
   ignoreeof: boolean;
+  /** `!` history expansion (set -H); bash turns it on in interactive shells. */
+  histexpand: boolean;
 }
 
 export const OPTION_LETTERS: Record<string, keyof ShellOptions> = {
@@ -105,6 +107,7 @@ export const OPTION_LETTERS: Record<string, keyof ShellOptions> = {
   n: 'noexec',
   m: 'monitor',
   h: 'hashall',
+  H: 'histexpand',
 };
 
 export type Builtin = (sh: Interp, argv: string[]) => number | Promise<number>;
@@ -214,6 +217,7 @@ export class Interp {
       vi: false,
       posix: false,
       ignoreeof: false,
+      histexpand: init.interactive,
     };
     this.cwd = process.cwd();
     const pwd = init.env.PWD;

@@ -12,7 +12,7 @@ const LONG_OPTIONS: Record<string, keyof ShellOptions | undefined> = {
   errtrace: undefined,
   functrace: undefined,
   hashall: 'hashall',
-  histexpand: undefined,
+  histexpand: 'histexpand',
   history: undefined,
   ignoreeof: 'ignoreeof',
   'interactive-comments': undefined,
@@ -49,7 +49,6 @@ export function setOptionLetter(sh: Interp, letter: string, on: boolean): boolea
   }
   return (
     letter === 'B' ||
-    letter === 'H' ||
     letter === 'b' ||
     letter === 'E' ||
     letter === 'T' ||
