@@ -64,10 +64,12 @@ for (const resp of [undefined, 2, 3] as const) {
     const subscriber = client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
+    let resolveMessage: (m: string) => void = () => {};
     const message = new Promise<string>((resolve) => {
-      void subscriber.subscribe('news', (m) => resolve(m));
+      resolveMessage = resolve;
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // subscribe() resolves once the server confirmed the subscription.
+    await subscriber.subscribe('news', (m) => resolveMessage(m));
     t.equal(await client.publish('news', 'hi'), 1);
     t.equal(await message, 'hi');
     await subscriber.quit();

@@ -12,7 +12,7 @@ import {
 async function subscriber(
   port: number,
   pattern: string,
-): Promise<{ text: () => string; close: () => void }> {
+): Promise<{ text: () => string; until: (marker: string) => Promise<void>; close: () => void }> {
   const socket = connect(port, '127.0.0.1');
   let received = '';
   socket.on('data', (chunk) => {
@@ -20,8 +20,15 @@ async function subscriber(
   });
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.write(encodeCommand(['PSUBSCRIBE', pattern]));
-  await new Promise((r) => setTimeout(r, 50));
-  return { text: () => received, close: () => socket.destroy() };
+  /** Resolves once `marker` has arrived (or after a generous deadline). */
+  const until = async (marker: string) => {
+    const deadline = Date.now() + 5000;
+    while (!received.includes(marker) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  await until('psubscribe');
+  return { text: () => received, until, close: () => socket.destroy() };
 }
 
 const SEQUENCE: string[][] = [
@@ -64,7 +71,9 @@ t.test('keyspace notifications match redis-server event for event', async (t) =>
     await new Promise((r) => setTimeout(r, 30));
     // The lazily expired key: an access deletes it and fires 'expired'.
     await client.send('GET', 'gone');
-    await new Promise((r) => setTimeout(r, 100));
+    // A message published last marks the end of the events (delivery is in order).
+    await client.send('PUBLISH', '__keyspace@0__:end-of-sequence', 'end');
+    await sub.until('end-of-sequence');
     results.push(sub.text());
     sub.close();
     client.close();
@@ -81,7 +90,8 @@ t.test('notify-keyspace-events classes filter events', async (t) => {
   t.teardown(() => client.close());
   await client.send('SET', 'k', 'v');
   await client.send('DEL', 'k');
-  await new Promise((r) => setTimeout(r, 50));
+  await client.send('PUBLISH', 'end-of-sequence', 'end');
+  await sub.until('end-of-sequence');
   const text = sub.text();
   t.notMatch(text, /__keyevent@0__:set/);
   t.match(text, /__keyevent@0__:del\r\n\$1\r\nk/);

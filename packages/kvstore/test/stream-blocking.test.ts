@@ -6,6 +6,7 @@ import {
   compareScenarios,
   redisServerPath,
   startStrata,
+  waitForBlockedClients,
 } from './fixtures/diff-client.js';
 
 /** XREAD / XREADGROUP with BLOCK: served by XADD, `$` and `>`, group deletion, timeouts. */
@@ -100,7 +101,7 @@ t.test('node-redis and ioredis XREAD BLOCK and XREADGROUP', async (t) => {
     await client.connect();
     await reader.connect();
     const read = reader.xRead({ key, id: '$' }, { BLOCK: 5000 });
-    await new Promise((r) => setTimeout(r, 50));
+    await waitForBlockedClients(() => client.info('clients'));
     const id = await client.xAdd(key, '*', { temperature: '21.5' });
     const result = (await read) as unknown;
     const streams = (
@@ -130,7 +131,7 @@ t.test('node-redis and ioredis XREAD BLOCK and XREADGROUP', async (t) => {
     io2.disconnect();
   });
   const waiting = io2.xread('BLOCK', 5000, 'STREAMS', 'io', '$');
-  await new Promise((r) => setTimeout(r, 50));
+  await waitForBlockedClients(() => io.info('clients'));
   t.equal(await io.xadd('io', '1-1', 'a', 'b'), '1-1');
   t.same(await waiting, [['io', [['1-1', ['a', 'b']]]]]);
   t.same(await io.xrange('io', '-', '+'), [['1-1', ['a', 'b']]]);
