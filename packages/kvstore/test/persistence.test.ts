@@ -109,6 +109,48 @@ t.test('an unfinished MULTI at the end of the AOF is discarded', async (t) => {
   });
 });
 
+t.test('an AOF with container subcommands (XGROUP CREATE/SETID) reloads them', async (t) => {
+  const dir = dirOf(t);
+  writeFileSync(
+    join(dir, 'appendonly.aof'),
+    Buffer.concat([
+      encodeCommand(['XADD', 's', '1-1', 'f', 'v']),
+      encodeCommand(['XADD', 's', '2-1', 'f', 'v']),
+      encodeCommand(['xgroup', 'create', 's', 'g', '0']),
+      encodeCommand(['XGROUP', 'SETID', 's', 'g', '1-1', 'ENTRIESREAD', '1']),
+      encodeCommand(['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice']),
+      encodeCommand(['MULTI']),
+      encodeCommand(['XGROUP', 'CREATE', 's', 'g2', '$']),
+      encodeCommand(['EXEC']),
+    ]),
+  );
+  const args = ['--dir', dir, '--appendonly', 'yes', '--save', '', '--enable-debug-command', 'yes'];
+  const server = await spawnKv(t, args);
+  const client = await RawClient.connect(server.port);
+  t.teardown(() => client.close());
+  const groups = async () => {
+    const reply = await client.send('XINFO', 'GROUPS', 's');
+    if (reply.t !== 'array') return reply;
+    return reply.v.map((group) => {
+      const fields = group.t === 'array' ? group.v.map((f) => ('v' in f ? f.v : null)) : [];
+      const at = (name: string) => fields[fields.indexOf(name) + 1];
+      return [at('name'), at('consumers'), at('last-delivered-id'), at('entries-read')];
+    });
+  };
+  const expected = [
+    ['g', '1', '1-1', '1'],
+    ['g2', '0', '2-1', null],
+  ];
+  t.same(await groups(), expected, 'groups replayed from the AOF');
+  t.same(await client.send('XGROUP', 'SETID', 's', 'g2', '1-1'), { t: 'simple', v: 'OK' });
+  t.same(await client.send('DEBUG', 'RELOAD'), { t: 'simple', v: 'OK' });
+  t.same(
+    await groups(),
+    [expected[0], ['g2', '0', '1-1', null]],
+    'groups survive DEBUG RELOAD (snapshot replay)',
+  );
+});
+
 t.test('aof-load-truncated no refuses a torn AOF', async (t) => {
   const dir = dirOf(t);
   writeFileSync(join(dir, 'appendonly.aof'), '*2\r\n$3\r\nGET\r\n$1');

@@ -33,6 +33,12 @@ export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
   streamCommands,
 ];
 
+/** The outcome of CommandTable.resolve(); fullName is 'config|get' for a subcommand. */
+export type ResolvedCommand =
+  | { kind: 'found'; spec: CommandSpec; fullName: string }
+  | { kind: 'unknown-command' }
+  | { kind: 'unknown-subcommand'; parent: CommandSpec };
+
 /** Lookup by name, case-insensitive, with a fast path for names sent in the table's case. */
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
@@ -49,6 +55,20 @@ export class CommandTable {
 
   lookup(name: string): CommandSpec | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  /**
+   * The spec that runs argv: the command itself, or for a container (CONFIG, XGROUP...) the
+   * subcommand named by argv[1]. A container sent alone resolves to itself (its arity then
+   * rejects it). Shared by the dispatcher, the AOF/snapshot loader and internal replays.
+   */
+  resolve(argv: readonly string[]): ResolvedCommand {
+    const spec = this.lookup(argv[0]!);
+    if (spec === undefined) return { kind: 'unknown-command' };
+    if (!spec.subcommands || argv.length < 2) return { kind: 'found', spec, fullName: spec.name };
+    const sub = findSubcommand(spec, argv[1]!);
+    if (sub === undefined) return { kind: 'unknown-subcommand', parent: spec };
+    return { kind: 'found', spec: sub, fullName: `${spec.name}|${sub.name}` };
   }
 
   /** Every command once, in table order. */

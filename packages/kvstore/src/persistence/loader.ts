@@ -87,9 +87,14 @@ export function loadCommandFile(
 }
 
 function run(server: KvServer, client: Client, argv: string[]): void {
-  const spec = server.table.lookup(argv[0]!);
-  if (!spec) throw new LoadError(`unknown command '${argv[0]}' reading the append only file`);
-  call(server, client, spec, argv);
+  const resolved = server.table.resolve(argv);
+  if (resolved.kind === 'unknown-command') {
+    throw new LoadError(`unknown command '${argv[0]}' reading the append only file`);
+  }
+  if (resolved.kind === 'unknown-subcommand') {
+    throw new LoadError(`unknown command '${argv[0]} ${argv[1]}' reading the append only file`);
+  }
+  call(server, client, resolved.spec, argv, resolved.fullName);
   client.reply.clear();
 }
 

@@ -11,6 +11,8 @@ import type { KvServer } from './kv-server.js';
 export interface QueuedCommand {
   spec: CommandSpec;
   argv: string[];
+  /** 'config|get' for a subcommand: the name its stats are kept under. */
+  fullName: string;
 }
 
 let nextClientId = 1;

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { CommandError } from '../command-error.js';
-import { findSubcommand } from '../commands/table.js';
 import type { CommandSpec } from '../commands/types.js';
 import type { BlockedState } from './blocking.js';
 import type { Client } from './client.js';
@@ -48,27 +47,20 @@ function rejectCommand(
  * restrictions, maxmemory and CLIENT PAUSE checks, then call().
  */
 export function processCommand(server: KvServer, client: Client, argv: string[]): void {
-  let spec = server.table.lookup(argv[0]!);
-  if (spec === undefined) {
+  const resolved = server.table.resolve(argv);
+  if (resolved.kind === 'unknown-command') {
     rejectCommand(server, client, unknownCommandError(argv));
     return;
   }
-  let fullName = spec.name;
-  if (spec.subcommands) {
-    if (argv.length >= 2) {
-      const sub = findSubcommand(spec, argv[1]!);
-      if (sub === undefined) {
-        rejectCommand(
-          server,
-          client,
-          `ERR unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${spec.name.toUpperCase()} HELP.`,
-        );
-        return;
-      }
-      spec = sub;
-      fullName = `${fullName}|${sub.name}`;
-    }
+  if (resolved.kind === 'unknown-subcommand') {
+    rejectCommand(
+      server,
+      client,
+      `ERR unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${resolved.parent.name.toUpperCase()} HELP.`,
+    );
+    return;
   }
+  const { spec, fullName } = resolved;
   const arity = spec.arity;
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
     rejectCommand(
@@ -108,7 +100,7 @@ export function processCommand(server: KvServer, client: Client, argv: string[])
     }
   }
   if (client.multi && !NOT_QUEUED.has(spec.name)) {
-    client.multi.push({ spec, argv });
+    client.multi.push({ spec, argv, fullName });
     client.reply.simple('QUEUED');
     return;
   }

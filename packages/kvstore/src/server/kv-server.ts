@@ -412,14 +412,11 @@ export class KvServer implements KeyspaceHooks {
     ctx.silent = true;
     for (const command of commands) {
       const argv = command.map((arg) => (typeof arg === 'string' ? arg : arg.toString('latin1')));
-      const spec = this.table.lookup(argv[0]!);
-      if (!spec) throw new Error(`cannot replay unknown command ${argv[0]}`);
+      const resolved = this.table.resolve(argv);
+      if (resolved.kind !== 'found') throw new Error(`cannot replay unknown command ${argv[0]}`);
       ctx.argv = argv;
       ctx.propagated = undefined;
-      const sub = spec.subcommands
-        ? spec.subcommands.find((s) => s.name === argv[1]!.toLowerCase())
-        : undefined;
-      (sub ?? spec).handler(ctx);
+      resolved.spec.handler(ctx);
     }
     client.reply.clear();
   }

@@ -207,12 +207,8 @@ export const xgroup: CommandSpec = {
     summary: 'A container for consumer groups commands',
     since: '5.0.0',
     subcommands: SUBCOMMANDS,
-    // The dispatcher resolves subcommands itself; replays that call the container directly (AOF
-    // and snapshot loading) still reach the right one.
-    handler(ctx) {
-      const sub = SUBCOMMANDS.find((spec) => isKeyword(ctx.argv[1], spec.name.toUpperCase()));
-      if (!sub) throw subcommandSyntaxError(ctx);
-      sub.handler(ctx);
+    handler() {
+      /* container */
     },
   }),
   categories: [],

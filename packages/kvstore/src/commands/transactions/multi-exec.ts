@@ -57,7 +57,7 @@ export const exec = defineCommand({
     client.inExec = true;
     server.persistence.beginTransaction();
     try {
-      for (const { spec, argv } of queued) call(server, client, spec, argv);
+      for (const { spec, argv, fullName } of queued) call(server, client, spec, argv, fullName);
     } finally {
       server.persistence.endTransaction();
       client.inExec = false;
