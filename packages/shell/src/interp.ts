@@ -126,6 +126,7 @@ export type UtilityLike = (ctx: {
   cwd: string;
   env: Readonly<Record<string, string>>;
   stdin: { read(): Promise<Buffer | null> };
+  signal?: AbortSignal;
   stdout: {
     write(data: string | Uint8Array): void;
     readonly isTTY: boolean;
@@ -1195,8 +1196,11 @@ export class Interp {
       };
     };
     const stdin = this.io.get(0);
+    // Ctrl+C in an interactive shell stops the utility (it resolves to 130) and its reads.
+    const interrupt = this.opts.interactive ? interruptState.controller.signal : undefined;
+    let status: number;
     try {
-      const status = await util({
+      status = await util({
         args: argv.slice(1).map((a) => this.realDevFd(a)),
         cwd: this.cwd,
         env: this.env(assigned),
@@ -1204,19 +1208,23 @@ export class Interp {
           read: async () => {
             if (pendingWrite) await pendingWrite;
             if (broken) throw new BrokenPipe();
-            return stdin ? stdin.read() : null;
+            return stdin ? stdin.read(interrupt) : null;
           },
         },
         stdout: sink(1),
         stderr: sink(2),
+        signal: interrupt,
       });
       if (pendingWrite) await pendingWrite;
-      return broken ? 141 : status;
+      status = broken ? 141 : status;
     } catch (e) {
       if (e instanceof BrokenPipe || broken) return 141;
       this.diag(`${argv[0]}: ${(e as Error).message}`);
       return 1;
     }
+    // The whole command line unwinds after Ctrl+C, as it does after a child killed by SIGINT.
+    if (interruptState.pending) throw new InterruptSignal();
+    return status;
   }
 
   async runExternal(argv: string[], assigned: Record<string, string>): Promise<number> {
@@ -1696,8 +1704,8 @@ class SharedFd extends Fd {
   write(data: string | Uint8Array): void | Promise<void> {
     return this.target.write(data);
   }
-  read(): Promise<Buffer | null> {
-    return this.target.read();
+  read(interrupt?: AbortSignal): Promise<Buffer | null> {
+    return this.target.read(interrupt);
   }
   readByte(): Promise<number | null> {
     return this.target.readByte();

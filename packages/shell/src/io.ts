@@ -5,9 +5,17 @@
  * objects; external commands receive them in spawn's `stdio` (OS fds and child pipes are
  * handed over directly, so bytes between two external programs never pass through JS).
  */
-import { closeSync, fstatSync, read as readAsync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  read as readAsync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { isatty } from 'node:tty';
+import { isatty, ReadStream } from 'node:tty';
 
 /** Thrown by a write to a pipe whose reader has gone (the in-process SIGPIPE). */
 export class BrokenPipe extends Error {
@@ -21,8 +29,11 @@ export type SpawnStdio = number | 'pipe' | 'ignore' | Readable | Writable;
 export abstract class Fd {
   abstract readonly kind: string;
   abstract write(data: string | Uint8Array): void | Promise<void>;
-  /** The next chunk, or null at end of input. */
-  abstract read(): Promise<Buffer | null>;
+  /**
+   * The next chunk, or null at end of input. With `interrupt` (an interactive shell), a wait
+   * on a terminal must not block the event loop, and the interrupt ends it like end of input.
+   */
+  abstract read(interrupt?: AbortSignal): Promise<Buffer | null>;
   /** Reads one line (including its newline) without consuming past it where possible. */
   async readLine(delim = '\n'): Promise<string | null> {
     const bytes: number[] = [];
@@ -96,7 +107,8 @@ export class OsFd extends Fd {
     return Promise.resolve(n === 0 ? null : b[0]);
   }
 
-  read(): Promise<Buffer | null> {
+  read(interrupt?: AbortSignal): Promise<Buffer | null> {
+    if (interrupt && this.isTTY()) return readTerminal(this.fd, interrupt);
     const b = Buffer.alloc(65536);
     const n = this.readSyncRetry(b);
     return Promise.resolve(n === 0 ? null : b.subarray(0, n));
@@ -142,6 +154,38 @@ export class OsFd extends Fd {
       }
     }
   }
+}
+
+/**
+ * One read from a terminal that leaves the event loop free, so the SIGINT handler runs while
+ * the user types. The terminal is opened again (a description of our own, which libuv makes
+ * non-blocking without touching the shell's fd) and read through a tty stream; the stream is
+ * stopped after one chunk, which in canonical mode is one line. Ctrl+D (a read of 0 bytes)
+ * ends only this stream, and the interrupt resolves as end of input.
+ */
+function readTerminal(fd: number, interrupt: AbortSignal): Promise<Buffer | null> {
+  if (interrupt.aborted) return Promise.resolve(null);
+  let own: number;
+  try {
+    own = openSync(`/proc/self/fd/${fd}`, fsConstants.O_RDONLY | fsConstants.O_NOCTTY);
+  } catch {
+    // No /proc: fall back to the blocking read (Ctrl+C then waits for the line).
+    return new OsFd(fd, false).read();
+  }
+  const stream = new ReadStream(own);
+  return new Promise((resolve) => {
+    const finish = (chunk: Buffer | null) => {
+      interrupt.removeEventListener('abort', onAbort);
+      stream.removeAllListeners('data');
+      stream.destroy();
+      resolve(chunk);
+    };
+    const onAbort = () => finish(null);
+    interrupt.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', (chunk: Buffer) => finish(chunk));
+    stream.once('end', () => finish(null));
+    stream.once('error', () => finish(null));
+  });
 }
 
 /** Collects output in memory: command substitution. */

@@ -8,7 +8,7 @@ import { utilities } from './coreutils/index.js';
 import { ExitSignal, Interp, type InterpHost, InterruptSignal } from './interp.js';
 import { stdTable } from './io.js';
 import { ParseError, Parser } from './parser.js';
-import { installSignalHandling, interruptState } from './signals.js';
+import { clearInterrupt, installSignalHandling } from './signals.js';
 
 export interface ShellInit {
   argv0: string;
@@ -59,12 +59,12 @@ export class Shell {
 
   /** Parses and runs `source`; returns the exit status. `exit` sets exitRequested. */
   async run(source: string): Promise<number> {
-    interruptState.pending = false;
+    clearInterrupt();
     try {
       return await this.interp.runSource(source);
     } catch (e) {
       if (e instanceof InterruptSignal) {
-        interruptState.pending = false;
+        clearInterrupt();
         this.interp.status = 130;
         return 130;
       }

@@ -8,8 +8,22 @@ import type { Interp } from './interp.js';
 
 let current: Interp | undefined;
 
-/** Set by Ctrl+C in an interactive shell; the running command line unwinds (InterruptSignal). */
-export const interruptState = { pending: false };
+/**
+ * Set by Ctrl+C in an interactive shell; the running command line unwinds (InterruptSignal).
+ * `controller` aborts at the same moment, so built-in utilities and terminal reads that are
+ * waiting stop too; clearInterrupt() arms a fresh one for the next command line.
+ */
+export const interruptState = { pending: false, controller: new AbortController() };
+
+export function raiseInterrupt(): void {
+  interruptState.pending = true;
+  interruptState.controller.abort();
+}
+
+export function clearInterrupt(): void {
+  interruptState.pending = false;
+  if (interruptState.controller.signal.aborted) interruptState.controller = new AbortController();
+}
 const installed = new Map<string, () => void>();
 
 const TRAPPABLE = ['INT', 'TERM', 'HUP', 'QUIT', 'USR1', 'USR2', 'ALRM', 'CHLD', 'WINCH', 'PIPE'];
@@ -24,7 +38,7 @@ function onSignal(name: string): void {
   }
   if (name === 'INT') {
     if (sh.opts.interactive) {
-      interruptState.pending = true;
+      raiseInterrupt();
       return;
     }
     // bash: a script whose foreground child died of SIGINT exits too; wait for the child.

@@ -40,6 +40,42 @@ t.test('Ctrl+C interrupts the job, the shell survives, $? is 130', async (t) => 
   t.ok(s.alive());
 });
 
+t.test('the built-in cat reads typed lines; Ctrl+C stops it, $? is 130', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('cat');
+  s.send('Enter');
+  s.type('hello');
+  s.send('Enter');
+  // The terminal echoes the line, then cat copies it: cat is reading the terminal.
+  await s.waitFor(/[#$] cat\nhello\nhello$/);
+  s.send('C-c');
+  await s.waitForPrompt();
+  s.type('echo status=$?');
+  s.send('Enter');
+  await s.waitFor(/^status=130$/m);
+  t.ok(s.alive());
+});
+
+t.test('Ctrl+D ends the built-in cat; the shell keeps reading its own lines', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  s.type('cat');
+  s.send('Enter');
+  s.type('one');
+  s.send('Enter');
+  await s.waitFor(/^one\none$/m);
+  s.type('two');
+  s.send('Enter');
+  await s.waitFor(/^two\ntwo$/m);
+  s.send('C-d');
+  await s.waitForPrompt();
+  s.type('echo status=$?');
+  s.send('Enter');
+  await s.waitFor(/^status=0$/m);
+  t.ok(s.alive());
+});
+
 t.test('Ctrl+C at the prompt discards a half-typed line', async (t) => {
   const s = await start(t);
   if (!s) return;

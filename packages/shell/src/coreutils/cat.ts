@@ -141,6 +141,8 @@ export const cat: Utility = async (ctx) => {
         if (interrupted()) return INTERRUPTED;
         emit(chunk);
       }
+      // An interrupted read of the terminal ends like end of input.
+      if (interrupted()) return INTERRUPTED;
       continue;
     }
     try {
