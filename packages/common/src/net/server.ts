@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { type Logger, pino } from 'pino';
@@ -103,10 +104,14 @@ export class StrataServer {
         this.tcpPort = typeof address === 'object' && address ? address.port : port;
       }
       if (unix !== undefined) {
-        await removeStaleSocket(unix);
+        // Under node:cluster the primary binds the path once and every worker shares that
+        // handle: a worker must neither refuse the live socket its siblings already serve nor
+        // unlink it on close (the primary's handle removes the file when it closes).
+        const shared = cluster.isWorker;
+        if (!shared) await removeStaleSocket(unix);
         const server = this.createListener('unix');
         await listenOn(server, { path: unix });
-        this.unixPathCreated = unix;
+        if (!shared) this.unixPathCreated = unix;
         await chmod(unix, this.options.unixMode ?? 0o660);
       }
     } catch (err) {
