@@ -6,7 +6,7 @@ import {
   loadCliConfig,
   registerServerMetrics,
 } from '@strata/common';
-import { forThisProcess, reportToPrimary, runPrimary } from './cluster.js';
+import { reportToPrimary, runPrimary } from './cluster.js';
 import { exportMetrics } from './metrics.js';
 import { CLI_INFO, HTTPD_OPTIONS, rereadConfig } from './options.js';
 import { Httpd } from './server.js';
@@ -21,7 +21,7 @@ const logger = createLogger({
 
 async function serve(): Promise<void> {
   const worker = cluster.isWorker;
-  const httpd = new Httpd(forThisProcess(config), logger);
+  const httpd = new Httpd(config, logger);
   await httpd.listen();
   let closeExporters = async () => {};
   if (worker) {
@@ -40,6 +40,7 @@ async function serve(): Promise<void> {
   let draining: Promise<void> | undefined;
   const shutdown = () => {
     draining ??= (async () => {
+      logger.info({ connections: httpd.server.connections.size }, 'draining connections');
       await httpd.close();
       await closeExporters();
     })();
@@ -59,7 +60,7 @@ async function serve(): Promise<void> {
         logger.error({ error: next }, 'reload refused: bad configuration');
         return;
       }
-      return httpd.reload(forThisProcess(next));
+      return httpd.reload(next);
     },
   });
 }

@@ -4,15 +4,13 @@ import { type WorkerReport, exportMetrics } from './metrics.js';
 import { type HttpdConfig, rereadConfig } from './options.js';
 import type { Httpd } from './server.js';
 
-/** Set in the environment of the one worker that listens on the UNIX socket. */
-const UNIX_OWNER_ENV = 'STRATA_HTTPD_UNIX_OWNER';
 /** A worker that dies sooner than this after starting is restarted only after a pause. */
 const CRASH_LOOP_MS = 1000;
 const REPORT_INTERVAL_MS = 1000;
 
 /**
- * The primary of --workers N: forks the workers (they share the TCP listener through
- * node:cluster), replaces any that crash, forwards SIGHUP, and on SIGTERM/SIGINT asks every
+ * The primary of --workers N: forks the workers (they share the TCP and UNIX socket
+ * listeners through node:cluster), replaces any that crash, forwards SIGHUP, and on SIGTERM/SIGINT asks every
  * worker to drain, killing stragglers after the grace period. Metrics are served here,
  * summed from the workers' periodic reports.
  */
@@ -23,7 +21,6 @@ export async function runPrimary(
 ): Promise<void> {
   const reports = new Map<number, WorkerReport>();
   let stopping = false;
-  let unixOwner: Worker | undefined;
   // Until one worker has listened, a dying worker means a setup error (bad root, port in
   // use) that restarting cannot fix: the primary gives up instead of looping.
   let anyListened = false;
@@ -31,9 +28,8 @@ export async function runPrimary(
     anyListened = true;
   });
 
-  const fork = (ownsUnix: boolean): Worker => {
-    const worker = cluster.fork(ownsUnix ? { [UNIX_OWNER_ENV]: '1' } : {});
-    if (ownsUnix) unixOwner = worker;
+  const fork = (): Worker => {
+    const worker = cluster.fork();
     const startedAt = Date.now();
     worker.on('message', (message: { type?: string; report?: WorkerReport }) => {
       if (message?.type === 'report' && message.report) reports.set(worker.id, message.report);
@@ -50,14 +46,14 @@ export async function runPrimary(
       logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
       const delay = Date.now() - startedAt < CRASH_LOOP_MS ? CRASH_LOOP_MS : 0;
       setTimeout(() => {
-        if (!stopping) fork(worker === unixOwner);
+        if (!stopping) fork();
       }, delay);
     });
     return worker;
   };
 
   cluster.setupPrimary({ args: argv });
-  for (let k = 0; k < config.workers; k++) fork(k === 0 && config.unix !== undefined);
+  for (let k = 0; k < config.workers; k++) fork();
 
   const exporters = await exportMetrics(config, logger, () => [...reports.values()]);
   logger.info({ workers: config.workers }, 'strata-httpd primary started');
@@ -88,16 +84,6 @@ export async function runPrimary(
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
     },
   });
-}
-
-/**
- * The configuration as this process applies it: in a worker, only the one chosen by the
- * primary listens on the UNIX socket (StrataServer refuses a socket path that answers).
- */
-export function forThisProcess(config: HttpdConfig): HttpdConfig {
-  if (cluster.isWorker && process.env[UNIX_OWNER_ENV] !== '1')
-    return { ...config, unix: undefined };
-  return config;
 }
 
 /** In a worker: report counters to the primary for the metrics it serves. */

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,6 +64,41 @@ t.test('curl over TCP and over a UNIX socket', async (t) => {
   daemon.child.kill('SIGTERM');
   t.equal(await daemon.exited, 0);
 });
+
+t.test(
+  '--workers 2 --unix: every worker serves the socket; the file goes with the primary',
+  async (t) => {
+    const curl = requireTool(t as CommonTestLike, 'curl');
+    if (!curl) return;
+    const root = makeRoot(t, { 'a.txt': 'hello\n' });
+    const socketPath = join(tempDir(t as CommonTestLike, 'httpd-sock-'), 'httpd.sock');
+    const daemon = await spawnHttpd(t, [
+      '--root',
+      root,
+      '--workers',
+      '2',
+      '--unix',
+      socketPath,
+      '--access-log',
+      '-',
+      '--access-log-format',
+      'json',
+    ]);
+    const listening = await daemon.waitForLogs(/strata-httpd listening/, 2);
+    for (const line of listening) t.equal((JSON.parse(line) as { unix?: string }).unix, socketPath);
+    for (let k = 0; k < 8; k++) {
+      const reply = await run(curl, ['-s', '--unix-socket', socketPath, 'http://localhost/a.txt']);
+      t.equal(reply.stdout, 'hello\n', `request ${k + 1} over the UNIX socket`);
+    }
+    // The primary hands connections to the workers in turn: both answered.
+    const served = await daemon.waitForLogs(/"msg":"request"/, 8);
+    const pids = new Set(served.map((l) => (JSON.parse(l) as { pid: number }).pid));
+    t.equal(pids.size, 2, 'both workers served UNIX socket clients');
+    daemon.child.kill('SIGTERM');
+    t.equal(await daemon.exited, 0);
+    t.notOk(existsSync(socketPath), 'the socket file is removed on shutdown');
+  },
+);
 
 t.test('Prometheus metrics with --metrics-port', async (t) => {
   const root = makeRoot(t, { 'a.txt': 'hello\n' });
@@ -159,16 +194,11 @@ t.test('--workers: SIGHUP to the primary reloads every worker', async (t) => {
   const configPath = join(tempDir(t as CommonTestLike, 'httpd-conf-'), 'httpd.conf');
   writeFileSync(configPath, `root ${one}\nworkers 2\n`);
   const daemon = await spawnHttpd(t, ['--config', configPath]);
-  const count = (pattern: RegExp) => daemon.logs.filter((l) => pattern.test(l)).length;
-  const waitFor = async (pattern: RegExp, n: number) => {
-    const deadline = Date.now() + 10_000;
-    while (count(pattern) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    return count(pattern);
-  };
-  t.equal(await waitFor(/strata-httpd listening/, 2), 2);
+  await daemon.waitForLogs(/strata-httpd listening/, 2);
   writeFileSync(configPath, `root ${two}\nworkers 2\n`);
   daemon.child.kill('SIGHUP');
-  t.equal(await waitFor(/configuration reloaded/, 2), 2, 'both workers reloaded');
+  await daemon.waitForLogs(/configuration reloaded/, 2);
+  t.pass('both workers reloaded');
   for (let k = 0; k < 4; k++) {
     t.equal((await request(daemon.port, '/a.txt')).body.toString(), 'two');
   }
@@ -179,19 +209,16 @@ t.test('--workers: SIGHUP to the primary reloads every worker', async (t) => {
 t.test('--workers: a crashed worker is replaced', async (t) => {
   const root = makeRoot(t, { 'a.txt': 'hello\n' });
   const daemon = await spawnHttpd(t, ['--root', root, '--workers', '2']);
-  await daemon.waitForLog(/listening/);
-  const listening = () => daemon.logs.filter((l) => l.includes('strata-httpd listening'));
-  const deadline = Date.now() + 10_000;
-  while (listening().length < 2 && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 50));
-  const pids = listening().map((l) => (JSON.parse(l) as { pid: number }).pid);
+  const listening = /strata-httpd listening/;
+  const pids = (await daemon.waitForLogs(listening, 2)).map(
+    (l) => (JSON.parse(l) as { pid: number }).pid,
+  );
   t.equal(new Set(pids).size, 2, 'two workers');
   for (let k = 0; k < 6; k++) t.equal((await request(daemon.port, '/a.txt')).status, 200);
   process.kill(pids[0]!, 'SIGKILL');
   await daemon.waitForLog(/worker died/);
-  while (listening().length < 3 && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 50));
-  t.equal(listening().length, 3, 'a new worker started');
+  const [replacement] = (await daemon.waitForLogs(listening, 3)).slice(2);
+  t.notOk(pids.includes((JSON.parse(replacement!) as { pid: number }).pid), 'a new worker started');
   for (let k = 0; k < 6; k++) t.equal((await request(daemon.port, '/a.txt')).status, 200);
   daemon.child.kill('SIGTERM');
   t.equal(await daemon.exited, 0, 'the primary drains its workers and exits 0');
@@ -222,22 +249,25 @@ for (const workers of ['0', '1']) {
       slowChunks.push(chunk);
     });
     const slowClosed = new Promise((r) => slow.once('close', r));
+    const slowStarted = new Promise((r) => slow.once('data', r));
     slow.write(get('/big.bin'));
-    await new Promise((r) => setTimeout(r, 100));
+    // Its first bytes mean the server has opened the file and holds the descriptor.
+    await slowStarted;
     // B: a second download waits for that descriptor: in flight when SIGTERM arrives.
-    const queued = exchange(daemon.port, get('/big.bin'), { timeoutMs: 10_000 });
+    const queued = exchange(daemon.port, get('/big.bin'), { timeoutMs: 120_000 });
     // C: an idle keep-alive connection, and a stream of small requests.
     const idle = await exchange(daemon.port, get('/a.txt'), { expect: 1 });
     t.equal(idle.responses[0]?.status, 200);
     // Connections reaching a draining server may be refused; that is not a failure.
     const load = Array.from({ length: 20 }, () =>
-      exchange(daemon.port, get('/a.txt').repeat(20), { expect: 20, timeoutMs: 10_000 }).catch(
+      exchange(daemon.port, get('/a.txt').repeat(20), { expect: 20, timeoutMs: 120_000 }).catch(
         () => undefined,
       ),
     );
     await new Promise((r) => setTimeout(r, 100));
     daemon.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
+    // A resumes only once the serving process drains, so that B is still waiting then.
+    await daemon.waitForLog(/draining connections/);
     slow.resume();
     await slowClosed;
     const [slowResponse] = parseResponses(Buffer.concat(slowChunks));

@@ -172,8 +172,17 @@ export interface Daemon {
   logs: string[];
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** The first log line matching `pattern`; rejects if none comes in time or the daemon exits. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** The first `count` log lines matching `pattern`, on the same terms. */
+  waitForLogs(pattern: RegExp, count: number, timeoutMs?: number): Promise<string[]>;
 }
+
+/**
+ * How long a test waits for a log line. Generous: CI runs on two cores shared with other
+ * suites, and a wait that ends on the line itself costs nothing when the machine is idle.
+ */
+const LOG_WAIT_MS = 60_000;
 
 /** The built strata-httpd as a child process, stopped (SIGKILL) when the test ends. */
 export async function spawnHttpd(t: TestLike, args: string[]): Promise<Daemon> {
@@ -197,22 +206,33 @@ export async function spawnHttpd(t: TestLike, args: string[]): Promise<Daemon> {
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const waitForLog = (pattern: RegExp, timeoutMs = 10_000) =>
-    new Promise<string>((resolveLog, reject) => {
-      const deadline = setTimeout(
-        () => reject(new Error(`no log line matching ${pattern}; got:\n${logs.join('\n')}`)),
-        timeoutMs,
-      );
+  let exitedCode: number | null | undefined;
+  void exited.then((code) => {
+    exitedCode = code;
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const waitForLogs = (pattern: RegExp, count: number, timeoutMs = LOG_WAIT_MS) =>
+    new Promise<string[]>((resolveLogs, reject) => {
+      const fail = (why: string) =>
+        reject(
+          new Error(`${why}: ${count} log lines matching ${pattern}; got:\n${logs.join('\n')}`),
+        );
+      const deadline = setTimeout(() => fail(`waited ${timeoutMs} ms for`), timeoutMs);
       const check = () => {
-        const line = logs.find((l) => pattern.test(l));
-        if (line) {
+        const lines = logs.filter((l) => pattern.test(l));
+        if (lines.length >= count) {
           clearTimeout(deadline);
-          resolveLog(line);
+          resolveLogs(lines.slice(0, count));
+        } else if (exitedCode !== undefined) {
+          clearTimeout(deadline);
+          fail(`the daemon exited (${exitedCode}) before`);
         } else waiters.push(check);
       };
       check();
     });
+  const waitForLog = async (pattern: RegExp, timeoutMs = LOG_WAIT_MS) =>
+    (await waitForLogs(pattern, 1, timeoutMs))[0]!;
   const line = await waitForLog(/listening/);
   const port = (JSON.parse(line) as { port: number }).port;
-  return { child, port, logs, exited, waitForLog };
+  return { child, port, logs, exited, waitForLog, waitForLogs };
 }
