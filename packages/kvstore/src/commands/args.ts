@@ -83,27 +83,38 @@ export function clampRange(
   return { start, stop };
 }
 
+/**
+ * A SCAN/HSCAN/SSCAN/ZSCAN cursor as Redis reads it (strtoul, base 10): "" is 0, a leading `+`
+ * is allowed and a leading `-` wraps modulo 2^64 ("-1" is 2^64-1), but leading spaces, trailing
+ * characters, a bare sign and values past 2^64-1 are `ERR invalid cursor`. Our dict cursors are
+ * 32-bit: a larger value points past every table, so it comes back undefined (nothing left).
+ */
+export function parseScanCursor(text: string): number | undefined {
+  const m = /^([+-]?)([0-9]*)$/.exec(text);
+  if (!m || (m[2] === '' && m[1] !== '')) throw new CommandError('ERR invalid cursor');
+  const magnitude = m[2] === '' ? 0n : BigInt(m[2]);
+  if (magnitude > 2n ** 64n - 1n) throw new CommandError('ERR invalid cursor');
+  const value = m[1] === '-' ? BigInt.asUintN(64, -magnitude) : magnitude;
+  return value > 0xffffffffn ? undefined : Number(value);
+}
+
 export interface ScanOptions {
-  cursor: number;
   match: string | undefined;
   count: number;
   type: string | undefined;
 }
 
-/** SCAN/HSCAN/SSCAN/ZSCAN arguments: cursor [MATCH pattern] [COUNT n] [TYPE t (SCAN only)]. */
-export function parseScanArgs(
+/**
+ * The options after a SCAN-family cursor: [MATCH pattern] [COUNT n] [TYPE t (SCAN only)]. As in
+ * Redis, the *SCAN commands parse them only once the key exists and has the right type.
+ */
+export function parseScanOptions(
   argv: readonly string[],
-  cursorIndex: number,
+  firstOption: number,
   allowType: boolean,
 ): ScanOptions {
-  const cursorText = argv[cursorIndex]!;
-  if (!/^\d+$/.test(cursorText) || Number(cursorText) > 2 ** 64 - 1) {
-    throw new CommandError('ERR invalid cursor');
-  }
-  // Our cursors are 32-bit; anything larger points past the table and ends the scan.
-  const cursor = Number(cursorText) > 0xffffffff ? 0 : Number(cursorText);
-  const options: ScanOptions = { cursor, match: undefined, count: 10, type: undefined };
-  for (let i = cursorIndex + 1; i < argv.length; i += 2) {
+  const options: ScanOptions = { match: undefined, count: 10, type: undefined };
+  for (let i = firstOption; i < argv.length; i += 2) {
     const option = argv[i]!.toUpperCase();
     const value = argv[i + 1];
     if (value === undefined) throw syntaxError();

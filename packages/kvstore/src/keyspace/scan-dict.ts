@@ -255,10 +255,12 @@ function removeFrom(table: Table, hash: number, key: string): boolean {
  */
 export function scanBatch<V>(
   dict: ScanDict<V>,
-  cursor: number,
+  cursor: number | undefined,
   count: number,
 ): { cursor: number; keys: string[] } {
   const keys: string[] = [];
+  // undefined: a cursor past every table (see parseScanCursor); the scan is over.
+  if (cursor === undefined) return { cursor: 0, keys };
   let budget = count * 10;
   do {
     cursor = dict.scan(cursor, (key) => keys.push(key));

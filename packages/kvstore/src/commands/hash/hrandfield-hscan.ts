@@ -1,7 +1,13 @@
 import { CommandError } from '../../command-error.js';
 import { globMatch } from '../../glob.js';
 import { scanBatch } from '../../keyspace/scan-dict.js';
-import { isKeyword, parseInteger, parseScanArgs, syntaxError } from '../args.js';
+import {
+  isKeyword,
+  parseInteger,
+  parseScanCursor,
+  parseScanOptions,
+  syntaxError,
+} from '../args.js';
 import { defineCommand } from '../define.js';
 import { readHash } from './hash-value.js';
 import { randomSample } from '../set/random-sample.js';
@@ -66,20 +72,22 @@ export const hscan = defineCommand({
   summary: 'Incrementally iterate hash fields and associated values',
   since: '2.8.0',
   handler(ctx) {
-    const options = parseScanArgs(ctx.argv, 2, false);
+    // Redis checks the cursor, then the key, and only then the options.
+    const start = parseScanCursor(ctx.argv[2]!);
     const hash = readHash(ctx, ctx.argv[1]!);
     let cursor = 0;
-    let fields: string[] = [];
+    const out: string[] = [];
     if (hash) {
+      const { match, count } = parseScanOptions(ctx.argv, 3, false);
+      let fields: string[];
       // A small hash is one listpack in Redis: returned whole, cursor 0.
       if (hash.encoding() === 'listpack') fields = [...hash.fields.keys()];
-      else ({ cursor, keys: fields } = scanBatch(hash.fields, options.cursor, options.count));
-    }
-    const out: string[] = [];
-    for (const field of fields) {
-      if (options.match !== undefined && !globMatch(options.match, field)) continue;
-      const value = hash!.get(field);
-      if (value !== undefined) out.push(field, value);
+      else ({ cursor, keys: fields } = scanBatch(hash.fields, start, count));
+      for (const field of fields) {
+        if (match !== undefined && !globMatch(match, field)) continue;
+        const value = hash.get(field);
+        if (value !== undefined) out.push(field, value);
+      }
     }
     ctx.reply.arrayHeader(2);
     ctx.reply.bulk(String(cursor));

@@ -1,6 +1,6 @@
 import { globMatch } from '../../glob.js';
 import { scanBatch } from '../../keyspace/scan-dict.js';
-import { parseScanArgs } from '../args.js';
+import { parseScanCursor, parseScanOptions } from '../args.js';
 import { defineCommand } from '../define.js';
 
 export const keys = defineCommand({
@@ -32,9 +32,10 @@ export const scan = defineCommand({
   summary: 'Incrementally iterate the keys space',
   since: '2.8.0',
   handler(ctx) {
-    const options = parseScanArgs(ctx.argv, 1, true);
+    const start = parseScanCursor(ctx.argv[1]!);
+    const options = parseScanOptions(ctx.argv, 2, true);
     const { db } = ctx;
-    const batch = scanBatch(db.dict, options.cursor, options.count);
+    const batch = scanBatch(db.dict, start, options.count);
     const out: string[] = [];
     for (const key of batch.keys) {
       const entry = db.dict.get(key);

@@ -1,25 +1,8 @@
-import { CommandError } from '../../command-error.js';
 import { globMatch } from '../../glob.js';
 import { formatDouble } from '../../protocol/numbers.js';
-import { parseScanArgs } from '../args.js';
+import { parseScanCursor, parseScanOptions } from '../args.js';
 import { defineCommand } from '../define.js';
 import { readZset } from './shared.js';
-
-/**
- * A cursor as Redis reads it with strtoul: an empty string is 0 and a minus sign wraps around,
- * but leading spaces, trailing characters and overflow are errors. Our dict cursors are 32-bit:
- * larger values point past the table (undefined: the scan is over).
- */
-function parseCursor(text: string): number | undefined {
-  const m = /^([+-]?)([0-9]*)$/.exec(text);
-  if (!m || /^[ \t\n\v\f\r]/.test(text) || (m[2] === '' && m[1] !== '')) {
-    throw new CommandError('ERR invalid cursor');
-  }
-  const magnitude = m[2] === '' ? 0n : BigInt(m[2]);
-  if (magnitude > 2n ** 64n - 1n) throw new CommandError('ERR invalid cursor');
-  const value = m[1] === '-' ? BigInt.asUintN(64, -magnitude) : magnitude;
-  return value > 0xffffffffn ? undefined : Number(value);
-}
 
 export const zscan = defineCommand({
   name: 'zscan',
@@ -32,11 +15,9 @@ export const zscan = defineCommand({
   handler(ctx) {
     const { argv, reply } = ctx;
     // Redis checks the cursor, then the key, and only then the options.
-    const start = parseCursor(argv[2]);
-    const zset = readZset(ctx, argv[1]);
-    const options = zset
-      ? parseScanArgs([...argv.slice(0, 2), '0', ...argv.slice(3)], 2, false)
-      : undefined;
+    const start = parseScanCursor(argv[2]!);
+    const zset = readZset(ctx, argv[1]!);
+    const options = zset ? parseScanOptions(argv, 3, false) : undefined;
     const visited: [string, number][] = [];
     let cursor = 0;
     if (zset?.isCompact) {
