@@ -22,6 +22,9 @@ const children = daemons.map((daemon) => {
   const bin = join('packages', daemon.name, 'dist', 'bin.js');
   const child = spawn(process.execPath, [bin, '--port', String(daemon.port), ...daemon.args], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: the terminal's Ctrl+C reaches this script only, which then stops each
+    // daemon once with SIGTERM (a daemon treats a second signal as "exit now").
+    detached: true,
   });
   child.on('exit', (code, signal) => {
     console.log(`${daemon.bin} exited (${signal ?? code})`);
@@ -50,4 +53,8 @@ function stopAll(code) {
   }
 }
 process.on('SIGINT', () => stopAll(0));
+// Never leave a daemon behind if this script dies some other way.
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
 process.on('SIGTERM', () => stopAll(0));
