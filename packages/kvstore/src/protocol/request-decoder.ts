@@ -31,6 +31,11 @@ export class RequestDecoder {
   /** Length of the bulk being read, -1 when its `$len` line is not read yet. */
   private bulkLength = -1;
   private args: string[] = [];
+  /**
+   * Bytes at the start of the queue already searched for the LF ending the current line (inline
+   * command or `*`/`$` count line): a line arriving in many reads is searched once, not per read.
+   */
+  private scanned = 0;
 
   constructor(readonly limits: DecoderLimits) {}
 
@@ -95,10 +100,18 @@ export class RequestDecoder {
     }
   }
 
+  /** Offset of the LF ending the line at the start of the queue, or -1 while it is incomplete. */
+  private findLineEnd(): number {
+    const lf = this.queue.indexOf(0x0a, this.scanned);
+    // Found: the caller consumes the line, and the next one starts unsearched.
+    this.scanned = lf === -1 ? this.queue.length : 0;
+    return lf;
+  }
+
   /** Reads `<prefix><integer>\r\n`; undefined if the line is incomplete. */
   private readCountLine(prefix: number): number | undefined {
     const queue = this.queue;
-    const lf = queue.indexOf(0x0a);
+    const lf = this.findLineEnd();
     if (lf === -1) {
       if (queue.length > INLINE_MAX) {
         throw new ProtocolError(
@@ -120,7 +133,7 @@ export class RequestDecoder {
   /** Reads an inline command line; undefined if incomplete, [] for an empty line. */
   private readInline(): string[] | undefined {
     const queue = this.queue;
-    const lf = queue.indexOf(0x0a);
+    const lf = this.findLineEnd();
     if (lf === -1) {
       if (queue.length > INLINE_MAX) throw new ProtocolError('too big inline request');
       return undefined;
