@@ -261,6 +261,36 @@ t.test('large files stream whole to undici', async (t) => {
   await head.body.dump();
 });
 
+t.test('concurrent streams reusing read buffers each get their own bytes', async (t) => {
+  // Many clients, some reading slowly, share the pool of read buffers: a buffer reused while
+  // the socket still held it would show up as another file's bytes in a body.
+  const files = Object.fromEntries(
+    Array.from({ length: 4 }, (_, k) => [`f${k}.bin`, randomBytes(300 * 1024 + k)]),
+  );
+  const root = makeRoot(t, files);
+  const { port } = await startHttpd(t, root, ['--cache-max-file', '4kb', '--read-chunk', '16kb']);
+  const names = Object.keys(files);
+  const results = await Promise.all(
+    Array.from({ length: 16 }, (_, k) => {
+      const [first, second] = [names[k % 4]!, names[(k + 1) % 4]!];
+      const input = `GET /${first} HTTP/1.1\r\nHost: x\r\n\r\nGET /${second} HTTP/1.1\r\nHost: x\r\nRange: bytes=1000-99999\r\n\r\n`;
+      // Every other client sends its requests in pieces, so reads and writes interleave.
+      const pieces = k % 2 === 0 ? input : [input.slice(0, 30), input.slice(30)];
+      return exchange(port, pieces, { expect: 2, timeoutMs: 60_000, gapMs: 20 }).then((result) => ({
+        result,
+        first,
+        second,
+      }));
+    }),
+  );
+  for (const { result, first, second } of results) {
+    const [whole, ranged] = result.responses;
+    t.ok(whole?.body.equals(files[first]!), `${first} whole`);
+    t.equal(ranged?.status, 206);
+    t.ok(ranged?.body.equals(files[second]!.subarray(1000, 100000)), `${second} range`);
+  }
+});
+
 t.test('precompressed siblings and Vary', async (t) => {
   const js = 'console.log("hello");\n'.repeat(50);
   const root = makeRoot(t, {

@@ -5,6 +5,7 @@ import type { HttpResponse } from '../response.js';
 import type { HttpRequest } from '../session.js';
 import { acceptedEncodings } from './accept-encoding.js';
 import { renderListing } from './autoindex.js';
+import { ChunkPool, InFlightChunks } from './chunk-pool.js';
 import { evaluatePreconditions, ifRangeAllows } from './conditional.js';
 import {
   type FileCache,
@@ -49,6 +50,8 @@ type Part = string | ByteRange;
  * returns a promise.
  */
 export class StaticHandler {
+  private readonly readBuffers = new ChunkPool();
+
   constructor(
     private readonly cache: FileCache,
     private readonly config: () => HttpdConfig,
@@ -345,27 +348,33 @@ export class StaticHandler {
       this.writePlanHead(response, entry, rep, plan);
       const parts: Part[] = plan.length === 0 ? [{ start: 0, end: rep.size - 1 }] : plan;
       const chunkSize = this.config().readChunk;
+      this.readBuffers.resize(chunkSize);
+      const inFlight = new InFlightChunks(this.readBuffers);
       for (const part of parts) {
         if (typeof part === 'string') {
           response.write(part);
+          inFlight.wrote(Buffer.byteLength(part));
           continue;
         }
         let position = part.start;
         while (position <= part.end && !response.conn.closed) {
           const length = Math.min(chunkSize, part.end - position + 1);
-          const buffer = Buffer.allocUnsafe(length);
+          inFlight.release(response.conn.pendingOutput);
+          const buffer = this.readBuffers.take();
           const { bytesRead } = await handle.read(buffer, 0, length, position);
           if (bytesRead === 0) {
             // The file shrank after its length was sent: the response cannot be completed.
             response.conn.destroy(new FileChangedError());
             return;
           }
-          response.write(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+          response.write(buffer.subarray(0, bytesRead));
+          inFlight.wrote(bytesRead, buffer);
           position += bytesRead;
           await response.drain();
         }
       }
       response.end();
+      inFlight.release(response.conn.pendingOutput);
     } finally {
       await this.cache.closeFile(handle);
     }
