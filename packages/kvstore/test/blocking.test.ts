@@ -1,5 +1,5 @@
 import t from 'tap';
-import { RawClient, startStrata } from './fixtures/diff-client.js';
+import { RawClient, startStrata, untilBlocked } from './fixtures/diff-client.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bulk = (v: string) => ({ t: 'bulk', v });
@@ -20,11 +20,11 @@ async function setup(t: { teardown(fn: () => unknown): void }, clients: number) 
 t.test('clients blocked on a key are served in the order they blocked', async (t) => {
   const [a, b, c, writer] = await setup(t, 4);
   const first = a!.send('BLPOP', 'q', '5');
-  await pause(20);
+  await untilBlocked(writer!, 1);
   const second = b!.send('BRPOP', 'other', 'q', '5');
-  await pause(20);
+  await untilBlocked(writer!, 2);
   const third = c!.send('BLPOP', 'q', '5');
-  await pause(20);
+  await untilBlocked(writer!, 3);
   t.same(await writer!.send('RPUSH', 'q', 'x', 'y', 'z'), { t: 'int', v: '3' });
   t.same(await first, pair('q', 'x'));
   t.same(await second, pair('q', 'z'));
@@ -38,11 +38,11 @@ t.test('timeouts, several keys, and replies of the non-list forms', async (t) =>
   t.same(await a!.send('BLPOP', 'none', '0.1'), { t: 'null' });
   t.ok(Date.now() - started >= 90);
   const multi = a!.send('BLPOP', 'k1', 'k2', '5');
-  await pause(20);
+  await untilBlocked(writer!);
   await writer!.send('LPUSH', 'k2', 'v2');
   t.same(await multi, pair('k2', 'v2'));
   const move = a!.send('BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '5');
-  await pause(20);
+  await untilBlocked(writer!);
   await writer!.send('RPUSH', 'src', 'm1', 'm2');
   t.same(await move, bulk('m1'));
   t.same(await writer!.send('LRANGE', 'dst', '0', '-1'), { t: 'array', v: [bulk('m1')] });
@@ -65,7 +65,7 @@ t.test('inside MULTI a blocking pop does not block; EXEC wakes blocked clients',
     v: [{ t: 'null' }, { t: 'int', v: '1' }, pair('ready', 'v')],
   });
   const waiting = b!.send('BLPOP', 'txkey', '5');
-  await pause(20);
+  await untilBlocked(writer!);
   await writer!.send('MULTI');
   await writer!.send('RPUSH', 'txkey', 'one');
   await writer!.send('RPUSH', 'txkey', 'two');
@@ -81,7 +81,7 @@ t.test('pipelined commands after a blocking command wait for it', async (t) => {
     a!.send('SET', 'after', '1'),
     a!.send('GET', 'after'),
   ];
-  await pause(50);
+  await untilBlocked(writer!);
   t.same(await writer!.send('GET', 'after'), { t: 'null' }, 'the SET behind BLPOP has not run');
   await writer!.send('RPUSH', 'later', 'go');
   t.same(await Promise.all(replies), [pair('later', 'go'), { t: 'simple', v: 'OK' }, bulk('1')]);
@@ -91,11 +91,11 @@ t.test('CLIENT UNBLOCK with TIMEOUT and ERROR', async (t) => {
   const [a, admin] = await setup(t, 2);
   const id = await a!.send('CLIENT', 'ID');
   const blocked = a!.send('BLPOP', 'never', '0');
-  await pause(20);
+  await untilBlocked(admin!);
   t.same(await admin!.send('CLIENT', 'UNBLOCK', (id as { v: string }).v), { t: 'int', v: '1' });
   t.same(await blocked, { t: 'null' });
   const again = a!.send('BRPOP', 'never', '0');
-  await pause(20);
+  await untilBlocked(admin!);
   await admin!.send('CLIENT', 'UNBLOCK', (id as { v: string }).v, 'ERROR');
   t.same(await again, { t: 'error', v: 'UNBLOCKED client unblocked via CLIENT UNBLOCK' });
 });

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import t from 'tap';
-import { startStrata } from './fixtures/diff-client.js';
+import { startStrata, waitForBlockedClients } from './fixtures/diff-client.js';
 
 /** node-redis 6 and ioredis 6, at their defaults (HELLO 3) and forced to RESP2. */
 
@@ -57,7 +57,7 @@ for (const resp of [undefined, 2, 3] as const) {
     t.same(seen.sort(), ['p1', 'p2']);
     // Blocking pop served by a push from another connection.
     const popped = other.blPop('queue', 5);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitForBlockedClients(() => client.info('clients'));
     await client.lPush('queue', 'job');
     t.same(await popped, { key: 'queue', element: 'job' });
     // Pub/Sub on a dedicated connection.
@@ -129,7 +129,7 @@ for (const resp of [undefined, 2, 3] as const) {
     const blocked = redis.duplicate();
     t.teardown(() => blocked.disconnect());
     const waiting = blocked.brpop('jobs', 5);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitForBlockedClients(() => redis.info('clients'));
     await redis.rpush('jobs', 'one');
     t.same(await waiting, ['jobs', 'one']);
     t.equal(await redis.call('TIME').then((v) => (v as string[]).length), 2);

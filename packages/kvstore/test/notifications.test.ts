@@ -3,6 +3,7 @@ import t from 'tap';
 import {
   RawClient,
   encodeCommand,
+  pollUntil,
   redisServerPath,
   startRedis,
   startStrata,
@@ -20,13 +21,8 @@ async function subscriber(
   });
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.write(encodeCommand(['PSUBSCRIBE', pattern]));
-  /** Resolves once `marker` has arrived (or after a generous deadline). */
-  const until = async (marker: string) => {
-    const deadline = Date.now() + 5000;
-    while (!received.includes(marker) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  /** Resolves once `marker` has arrived. */
+  const until = (marker: string) => pollUntil(() => received.includes(marker), marker);
   await until('psubscribe');
   return { text: () => received, until, close: () => socket.destroy() };
 }

@@ -2,19 +2,11 @@ import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@strata/common/testing';
 import t from 'tap';
-import { RawClient, encodeCommand } from './fixtures/diff-client.js';
+import { RawClient, encodeCommand, pollUntil } from './fixtures/diff-client.js';
 import { spawnKv } from './helpers/spawn.js';
 
 type TestLike = Parameters<typeof tempDir>[0];
 const dirOf = (test: object) => tempDir(test as TestLike, 'strata-kv-persist-');
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 t.test('appendfsync always: kill -9 loses no acknowledged write', async (t) => {
   const dir = dirOf(t);
@@ -42,7 +34,7 @@ t.test('appendfsync always: kill -9 loses no acknowledged write', async (t) => {
       }
     }
   });
-  await waitFor(async () => acknowledged.length > 1500, 'writes');
+  await pollUntil(async () => acknowledged.length > 1500, 'writes');
   first.child.kill('SIGKILL');
   stop = true;
   await first.exited;
@@ -182,7 +174,7 @@ t.test('BGSAVE, SAVE rules and shutdown snapshots survive a restart', async (t) 
   t.same(await client.send('BGSAVE'), { t: 'simple', v: 'Background saving started' });
   // Writes during the background save are not in this snapshot (point in time).
   await client.send('SET', 'key:0', 'changed-after-bgsave');
-  await waitFor(async () => {
+  await pollUntil(async () => {
     const info = await client.send('INFO', 'persistence');
     return info.t === 'bulk' && info.v.includes('rdb_bgsave_in_progress:0');
   }, 'BGSAVE');
@@ -228,7 +220,7 @@ t.test('BGREWRITEAOF while writing keeps every write', async (t) => {
   for (let i = 0; i < 2000; i++)
     during.push(client.send('INCR', 'counter'), client.send('LPOP', `list:${i % 100}`));
   await Promise.all(during);
-  await waitFor(async () => {
+  await pollUntil(async () => {
     const info = await client.send('INFO', 'persistence');
     return info.t === 'bulk' && info.v.includes('aof_rewrite_in_progress:0');
   }, 'rewrite');
@@ -285,7 +277,7 @@ t.test('CONFIG SET appendonly yes at runtime writes the dataset, then appends', 
     t: 'simple',
     v: 'Background append only file rewriting started',
   });
-  await waitFor(async () => {
+  await pollUntil(async () => {
     const info = await client.send('INFO', 'persistence');
     return info.t === 'bulk' && info.v.includes('aof_rewrite_in_progress:0');
   }, 'rewrite with appendonly off');
@@ -295,7 +287,7 @@ t.test('CONFIG SET appendonly yes at runtime writes the dataset, then appends', 
     'appendonly off: no appends',
   );
   t.same(await client.send('CONFIG', 'SET', 'appendonly', 'yes'), { t: 'simple', v: 'OK' });
-  await waitFor(async () => {
+  await pollUntil(async () => {
     const info = await client.send('INFO', 'persistence');
     return (
       info.t === 'bulk' &&

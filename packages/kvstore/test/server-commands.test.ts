@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import t from 'tap';
-import { RawClient, encodeCommand, startStrata } from './fixtures/diff-client.js';
+import { RawClient, encodeCommand, pollUntil, startStrata } from './fixtures/diff-client.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,8 +59,10 @@ t.test('INFO sections, CLIENT LIST/KILL/SETNAME, COMMAND', async (t) => {
   t.match(list, { v: /name=worker .*cmd=client\|setname/ });
   const id = (await b.send('CLIENT', 'ID')) as { v: string };
   t.same(await a.send('CLIENT', 'KILL', 'ID', id.v), { t: 'int', v: '1' });
-  await pause(50);
-  t.notMatch(await a.send('CLIENT', 'LIST'), { v: /name=worker/ });
+  await pollUntil(
+    async () => !/name=worker/.test(((await a.send('CLIENT', 'LIST')) as { v: string }).v),
+    'the killed client to leave CLIENT LIST',
+  );
   const count = (await a.send('COMMAND', 'COUNT')) as { v: string };
   t.ok(Number(count.v) > 150);
   t.match(await a.send('COMMAND', 'INFO', 'get'), {
@@ -96,11 +98,11 @@ t.test('MONITOR streams commands; CLIENT PAUSE holds writes', async (t) => {
   t.teardown(() => monitor.destroy());
   await new Promise((r) => monitor.once('connect', r));
   monitor.write(encodeCommand(['MONITOR']));
-  await pause(50);
+  await pollUntil(() => seen.startsWith('+OK\r\n'), 'MONITOR to be confirmed');
   const client = await RawClient.connect(server.port);
   t.teardown(() => client.close());
   await client.send('SET', 'watched', 'a b');
-  await pause(50);
+  await pollUntil(() => seen.includes('"watched"'), 'the monitored SET');
   t.match(seen, /^\+OK\r\n\+\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "SET" "watched" "a b"\r\n/);
   const other = await RawClient.connect(server.port);
   t.teardown(() => other.close());
@@ -121,15 +123,25 @@ t.test('a subscriber that does not read is dropped at the pubsub output limit', 
   });
   slow.on('error', () => {});
   t.teardown(() => slow.destroy());
+  let confirmation = '';
+  const onData = (chunk: Buffer) => {
+    confirmation += chunk.toString('latin1');
+  };
+  slow.on('data', onData);
   await new Promise((r) => slow.once('connect', r));
   slow.write(encodeCommand(['SUBSCRIBE', 'firehose']));
-  await pause(50);
+  await pollUntil(() => confirmation.includes('firehose'), 'the SUBSCRIBE confirmation');
+  slow.off('data', onData);
   slow.pause();
   const publisher = await RawClient.connect(server.port);
   t.teardown(() => publisher.close());
   const payload = 'x'.repeat(64 * 1024);
   for (let i = 0; i < 400 && !closed; i++) await publisher.send('PUBLISH', 'firehose', payload);
-  await pause(100);
+  const subscribers = async () => {
+    const reply = await publisher.send('PUBSUB', 'NUMSUB', 'firehose');
+    return reply.t === 'array' && reply.v[1]?.t === 'int' ? reply.v[1].v : undefined;
+  };
+  await pollUntil(async () => (await subscribers()) === '0', 'the subscriber to be dropped');
   t.same(await publisher.send('PUBSUB', 'NUMSUB', 'firehose'), {
     t: 'array',
     v: [

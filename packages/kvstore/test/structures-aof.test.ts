@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { type Reply, RawClient, show, startStrata } from './fixtures/diff-client.js';
+import { type Reply, RawClient, show, startStrata, untilBlocked } from './fixtures/diff-client.js';
 
 /**
  * What the sorted-set, stream, HLL and bitmap commands propagate to the append-only file
@@ -78,7 +78,7 @@ t.test('the AOF rebuilds the same values on restart', async (t) => {
   const blocked = await RawClient.connect(first.port);
   // A blocking pop served by a later ZADD is logged as the pop that happened.
   const served = blocked.send('BZPOPMIN', 'bz', '5');
-  await new Promise((r) => setTimeout(r, 50));
+  await untilBlocked(c);
   await c.send('ZADD', 'bz', '1', 'one', '2', 'two');
   t.same(await served, {
     t: 'array',

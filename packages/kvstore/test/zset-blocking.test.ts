@@ -6,6 +6,7 @@ import {
   compareScenarios,
   redisServerPath,
   startStrata,
+  waitForBlockedClients,
 } from './fixtures/diff-client.js';
 
 /** Blocking pops: served by later writes, FIFO among waiters, timeouts, MULTI. */
@@ -115,7 +116,7 @@ t.test('node-redis and ioredis BZPOPMIN / ZADD / ZRANGE WITHSCORES', async (t) =
     await client.connect();
     await other.connect();
     const popped = other.bzPopMin(`nr${RESP}`, 5);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitForBlockedClients(() => client.info('clients'));
     t.equal(
       await client.zAdd(`nr${RESP}`, [
         { score: 1.5, value: 'a' },
@@ -139,7 +140,7 @@ t.test('node-redis and ioredis BZPOPMIN / ZADD / ZRANGE WITHSCORES', async (t) =
     io2.disconnect();
   });
   const waiting = io2.bzpopmax('io', 'io2', 5);
-  await new Promise((r) => setTimeout(r, 50));
+  await waitForBlockedClients(() => io.info('clients'));
   t.equal(await io.zadd('io2', 3, 'x', 4, 'y'), 2);
   t.same(await waiting, ['io2', 'y', '4']);
   t.same(await io.zrange('io2', '0', '-1', 'WITHSCORES'), ['x', '3']);
