@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { once } from 'node:events';
-import { linkSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, statSync, writeFileSync } from 'node:fs';
 import { type Socket, connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { ErrorCode, StrataError } from '../src/errors.js';
 import { LineDecoder } from '../src/framing.js';
@@ -546,3 +548,57 @@ t.test('shutdown does not wait for half-open clients to send their FIN', async (
   await waitFor(() => idle.socket.readableEnded && busy.socket.readableEnded, 'FIN at the clients');
   t.pass('the clients saw the end of the stream');
 });
+
+t.test(
+  'node:cluster workers share one UNIX socket; the file goes with the last worker',
+  async (t) => {
+    // The workers run the built package (dist), as a forked process cannot load this TS source.
+    const dir = tempDir(t);
+    const path = join(dir, 'shared.sock');
+    const workerFile = join(dir, 'worker.mjs');
+    const common = pathToFileURL(join(import.meta.dirname, '../dist/index.js')).href;
+    writeFileSync(
+      workerFile,
+      `import { StrataServer } from ${JSON.stringify(common)};
+const server = new StrataServer({
+  unix: process.env.SOCK,
+  onConnection: (conn) => ({ data: () => conn.write(process.pid + '\\n') }),
+});
+await server.listen();
+process.send('listening');
+process.on('message', async () => {
+  await server.close({ graceMs: 0 });
+  process.disconnect();
+});
+`,
+    );
+    cluster.setupPrimary({ exec: workerFile, args: [], silent: true });
+    const workers = [cluster.fork({ SOCK: path }), cluster.fork({ SOCK: path })];
+    t.teardown(() => {
+      for (const worker of workers) if (!worker.isDead()) worker.process.kill('SIGKILL');
+    });
+    await Promise.all(workers.map((worker) => once(worker, 'message')));
+    const ask = async () => {
+      const client = await rawClient(t, { path });
+      client.socket.write('?\n');
+      await waitFor(() => client.text().endsWith('\n'), 'a reply');
+      client.socket.destroy();
+      return Number(client.text());
+    };
+    const pids = new Set<number>();
+    for (let k = 0; k < 6; k++) pids.add(await ask());
+    t.same(
+      [...pids].sort(),
+      workers.map((w) => w.process.pid).sort(),
+      'both workers answered on the socket',
+    );
+    workers[0]!.send('close');
+    await once(workers[0]!, 'exit');
+    t.ok(statSync(path).isSocket(), 'a closing worker leaves the shared socket file');
+    t.equal(await ask(), workers[1]!.process.pid, 'the other worker still serves');
+    workers[1]!.send('close');
+    await once(workers[1]!, 'exit');
+    await waitFor(() => !existsSync(path), 'the socket file removed', 10_000);
+    t.pass('the primary removed the socket file once no worker used it');
+  },
+);
