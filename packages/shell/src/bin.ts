@@ -134,6 +134,8 @@ async function main(): Promise<void> {
   }
   const shell = new Shell({ argv0: p.argv0, args: p.args, interactive: false });
   const sh = shell.interp;
+  if (p.command !== undefined) sh.commandSource = 'c';
+  else if (p.script === undefined) sh.commandSource = 's';
   for (const [c, on] of p.letters) {
     if (!setOptionLetter(sh, c, on)) fatal(`-${c}: invalid option`);
   }

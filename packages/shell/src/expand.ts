@@ -161,7 +161,7 @@ export class Expander {
         out.push(w[0].value);
         continue;
       }
-      const variants = needsBraceExpansion(w) ? braceExpand(w) : [w];
+      const variants = this.sh.opts.braceexpand && needsBraceExpansion(w) ? braceExpand(w) : [w];
       for (const v of variants) {
         const fb = new FieldBuilder(this.sh.getVar('IFS'), true);
         await this.parts(v, fb, false);

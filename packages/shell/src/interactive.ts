@@ -42,6 +42,7 @@ export interface ReplOptions {
 /** Starts an interactive shell (the bin calls this when stdin is a terminal, or with -i). */
 export async function runInteractive(init: InteractiveInit, options: ReplOptions = {}) {
   const shell = new Shell({ argv0: init.argv0, args: init.args, env: init.env, interactive: true });
+  shell.interp.commandSource = 's';
   for (const [letter, on] of init.letters ?? []) {
     if (!setOptionLetter(shell.interp, letter, on)) {
       process.stderr.write(`strata-sh: -${letter}: invalid option\n`);

@@ -94,6 +94,8 @@ export interface ShellOptions {
   ignoreeof: boolean;
   /** `!` history expansion (set -H); bash turns it on in interactive shells. */
   histexpand: boolean;
+  /** {a,b} and {1..3} expansion (set -B, on by default; set +B turns it off). */
+  braceexpand: boolean;
 }
 
 export const OPTION_LETTERS: Record<string, keyof ShellOptions> = {
@@ -108,7 +110,14 @@ export const OPTION_LETTERS: Record<string, keyof ShellOptions> = {
   m: 'monitor',
   h: 'hashall',
   H: 'histexpand',
+  B: 'braceexpand',
 };
+
+/** How long a child's death by SIGINT waits for the shell's own SIGINT (see sigintGrace). */
+const SIGINT_GRACE_MS = 100;
+
+/** The order in which bash lists the option letters in $- (then c or s). */
+const FLAG_ORDER = 'abefhikmnptuvxBCEHPT';
 
 export type Builtin = (sh: Interp, argv: string[]) => number | Promise<number>;
 
@@ -175,6 +184,8 @@ export class Interp {
   /** Source of input while inside `source`, for `return`. */
   sourceDepth = 0;
   hash: Map<string, string>;
+  /** How the commands arrive, the last letter of $-: c (-c string), s (standard input). */
+  commandSource: 'c' | 's' | undefined;
   readonly expander: Expander;
   readonly arithScope: ArithScope;
   readonly host: InterpHost;
@@ -219,6 +230,7 @@ export class Interp {
       posix: false,
       ignoreeof: false,
       histexpand: init.interactive,
+      braceexpand: true,
     };
     this.cwd = process.cwd();
     const pwd = init.env.PWD;
@@ -353,11 +365,22 @@ export class Interp {
     if (name === 'PATH') this.hash.clear();
   }
 
+  /** Resolves once this shell has seen a SIGINT, or after SIGINT_GRACE_MS without one. */
+  private async sigintGrace(): Promise<void> {
+    const deadline = Date.now() + SIGINT_GRACE_MS;
+    while (!this.interruptedBySigint && !interruptState.pending && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** $-: the letters of the options that are on, in bash's order, then c or s. */
   flagString(): string {
     let s = '';
-    for (const [letter, opt] of Object.entries(OPTION_LETTERS)) if (this.opts[opt]) s += letter;
-    if (this.opts.interactive) s += 'i';
-    return s;
+    for (const letter of FLAG_ORDER) {
+      const opt = letter === 'i' ? 'interactive' : OPTION_LETTERS[letter];
+      if (opt && this.opts[opt]) s += letter;
+    }
+    return s + (this.commandSource ?? '');
   }
 
   env(extra?: Record<string, string>): Record<string, string> {
@@ -1253,6 +1276,9 @@ export class Interp {
       return 126;
     }
     const result = await this.spawnChild(full, argv, this.env(assigned));
+    // A child killed by the terminal's SIGINT may be reported before our own SIGINT handler
+    // has run (the two arrive through different paths); give ours a moment to arrive.
+    if (result === 130) await this.sigintGrace();
     if (result === 130 && this.interruptedBySigint) throw new ExitSignal(130);
     if (result === 130 && interruptState.pending) throw new InterruptSignal();
     if (result === 'ENOEXEC') {

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '@strata/common/testing';
+import { requireTool, tempDir } from '@strata/common/testing';
 import t from 'tap';
 import { binBuilt, binPath, run, sh } from './helpers.js';
 
@@ -178,6 +178,27 @@ t.test('SIGINT: a busy loop of built-ins is interruptible too', async (t) => {
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   process.kill(-child.pid!, 'SIGINT');
   t.same(await closed, [130, null]);
+});
+
+t.test('$- lists the options as bash does: B by default, c for -c, s for stdin', async (t) => {
+  const bash = requireTool(t, 'bash');
+  if (!bash) return;
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'flags.sh'), 'echo "$-"\n');
+  const script = 'echo "$-"; set +B; echo "$-" {a,b}; set -o braceexpand; echo "$-" {a,b}';
+  const cases: { args: string[]; input?: string }[] = [
+    { args: ['-c', script] },
+    { args: ['-aefuC', '-c', 'echo "$-"'] },
+    { args: ['-x', '-c', 'echo "$-"'] },
+    { args: ['+B', '-c', 'echo "$-" {a,b}'] },
+    { args: [], input: script },
+    { args: [join(dir, 'flags.sh')] },
+  ];
+  for (const { args, input } of cases) {
+    const expected = await run(bash, args, { input });
+    const actual = await run(process.execPath, [binPath, ...args], { input });
+    t.equal(actual.stdout, expected.stdout, args.join(' ') || 'stdin');
+  }
 });
 
 t.test('command and /bin/ls reach the system programs; ls alone is built in', async (t) => {

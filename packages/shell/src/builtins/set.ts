@@ -6,7 +6,7 @@ import { fail, out } from './util.js';
 /** `set -o` names; the ones we accept without acting on them map to undefined. */
 const LONG_OPTIONS: Record<string, keyof ShellOptions | undefined> = {
   allexport: 'allexport',
-  braceexpand: undefined,
+  braceexpand: 'braceexpand',
   emacs: 'emacs',
   errexit: 'errexit',
   errtrace: undefined,
@@ -34,7 +34,7 @@ const LONG_OPTIONS: Record<string, keyof ShellOptions | undefined> = {
   xtrace: 'xtrace',
 };
 
-const ACCEPTED_ON = new Set(['braceexpand', 'hashall', 'interactive-comments']);
+const ACCEPTED_ON = new Set(['hashall', 'interactive-comments']);
 
 /** Applies one -x/+x letter; returns false for an unknown letter. */
 export function setOptionLetter(sh: Interp, letter: string, on: boolean): boolean {
@@ -48,7 +48,6 @@ export function setOptionLetter(sh: Interp, letter: string, on: boolean): boolea
     return true;
   }
   return (
-    letter === 'B' ||
     letter === 'b' ||
     letter === 'E' ||
     letter === 'T' ||
