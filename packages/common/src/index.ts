@@ -6,6 +6,7 @@ export * from './timers.js';
 export * from './signals.js';
 export { Connection, type ConnectionHandler, type ConnectionLimits } from './net/connection.js';
 export {
+  removeStaleSocket,
   StrataServer,
   type ServerOptions,
   type CloseOptions,

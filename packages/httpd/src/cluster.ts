@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { type Logger, installSignalHandlers } from '@strata/common';
+import { type Logger, installSignalHandlers, removeStaleSocket } from '@strata/common';
 import { type WorkerReport, exportMetrics } from './metrics.js';
 import { type HttpdConfig, rereadConfig } from './options.js';
 import type { Httpd } from './server.js';
@@ -52,6 +52,16 @@ export async function runPrimary(
     return worker;
   };
 
+  // The workers share the primary's listening handle and never touch the socket file, so a
+  // file left behind by a crash is cleared here, once, before any worker binds.
+  if (config.unix !== undefined) {
+    try {
+      await removeStaleSocket(config.unix);
+    } catch (err) {
+      logger.fatal({ err }, 'cannot listen on the UNIX socket');
+      process.exit(1);
+    }
+  }
   cluster.setupPrimary({ args: argv });
   for (let k = 0; k < config.workers; k++) fork();
 

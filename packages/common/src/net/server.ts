@@ -289,7 +289,7 @@ function listenOn(
  * A socket file left by a crashed process is removed; one that a live server still answers on,
  * or a path that is not a socket at all, is an error rather than something to delete.
  */
-async function removeStaleSocket(path: string): Promise<void> {
+export async function removeStaleSocket(path: string): Promise<void> {
   let isSocket: boolean;
   try {
     isSocket = (await lstat(path)).isSocket();
