@@ -1733,8 +1733,8 @@ class SharedFd extends Fd {
   read(interrupt?: AbortSignal): Promise<Buffer | null> {
     return this.target.read(interrupt);
   }
-  readByte(): Promise<number | null> {
-    return this.target.readByte();
+  readByte(interrupt?: AbortSignal): Promise<number | null> {
+    return this.target.readByte(interrupt);
   }
   override readLine(delim?: string): Promise<string | null> {
     return this.target.readLine(delim);

@@ -45,7 +45,8 @@ export abstract class Fd {
       if (b === code) return Buffer.from(bytes).toString();
     }
   }
-  abstract readByte(): Promise<number | null>;
+  /** One byte, or null at end of input; `interrupt` as for read(). */
+  abstract readByte(interrupt?: AbortSignal): Promise<number | null>;
   /** What to put in a child's stdio slot. 'pipe' means connect(childStream) is needed. */
   abstract spawnStdio(forOutput: boolean): SpawnStdio;
   /** Called with the child's end when spawnStdio returned 'pipe'; resolves when data is moved. */
@@ -76,6 +77,8 @@ const EAGAIN_WAIT = new Int32Array(new SharedArrayBuffer(4));
 export class OsFd extends Fd {
   readonly kind = 'os';
   private tty: boolean | undefined;
+  /** The rest of a terminal line read by readByte (only interruptible reads leave any). */
+  private unread: Buffer = Buffer.alloc(0);
   constructor(
     readonly fd: number,
     private readonly owned: boolean,
@@ -101,13 +104,25 @@ export class OsFd extends Fd {
     }
   }
 
-  readByte(): Promise<number | null> {
+  async readByte(interrupt?: AbortSignal): Promise<number | null> {
+    if (this.unread.length > 0 || (interrupt && this.isTTY())) {
+      // A terminal line arrives whole; the bytes after this one wait in `unread`.
+      const chunk = this.unread.length > 0 ? this.unread : await this.read(interrupt);
+      if (chunk === null) return null;
+      this.unread = chunk.subarray(1);
+      return chunk[0];
+    }
     const b = Buffer.alloc(1);
     const n = this.readSyncRetry(b);
-    return Promise.resolve(n === 0 ? null : b[0]);
+    return n === 0 ? null : b[0];
   }
 
   read(interrupt?: AbortSignal): Promise<Buffer | null> {
+    if (this.unread.length > 0) {
+      const chunk = this.unread;
+      this.unread = Buffer.alloc(0);
+      return Promise.resolve(chunk);
+    }
     if (interrupt && this.isTTY()) return readTerminal(this.fd, interrupt);
     const b = Buffer.alloc(65536);
     const n = this.readSyncRetry(b);

@@ -43,12 +43,13 @@ t.test('Ctrl+C interrupts the job, the shell survives, $? is 130', async (t) => 
 t.test('the built-in cat reads typed lines; Ctrl+C stops it, $? is 130', async (t) => {
   const s = await start(t);
   if (!s) return;
-  s.type('cat');
+  s.type('echo reading; cat');
   s.send('Enter');
+  await s.waitFor(/^reading$/m);
   s.type('hello');
   s.send('Enter');
   // The terminal echoes the line, then cat copies it: cat is reading the terminal.
-  await s.waitFor(/[#$] cat\nhello\nhello$/);
+  await s.waitFor(/^reading\nhello\nhello$/m);
   s.send('C-c');
   await s.waitForPrompt();
   s.type('echo status=$?');
@@ -60,8 +61,9 @@ t.test('the built-in cat reads typed lines; Ctrl+C stops it, $? is 130', async (
 t.test('Ctrl+D ends the built-in cat; the shell keeps reading its own lines', async (t) => {
   const s = await start(t);
   if (!s) return;
-  s.type('cat');
+  s.type('echo reading; cat');
   s.send('Enter');
+  await s.waitFor(/^reading$/m);
   s.type('one');
   s.send('Enter');
   await s.waitFor(/^one\none$/m);
@@ -74,6 +76,28 @@ t.test('Ctrl+D ends the built-in cat; the shell keeps reading its own lines', as
   s.send('Enter');
   await s.waitFor(/^status=0$/m);
   t.ok(s.alive());
+});
+
+t.test('read takes a typed line; Ctrl+C stops a waiting read, $? is 130', async (t) => {
+  const s = await start(t);
+  if (!s) return;
+  // Type only once the command runs: keys typed earlier are the line editor's typeahead.
+  s.type('echo reading; read a b; echo "a=$a b=$b"');
+  s.send('Enter');
+  await s.waitFor(/^reading$/m);
+  s.type('one two three');
+  s.send('Enter');
+  await s.waitFor(/^a=one b=two three$/m);
+  await s.waitForPrompt();
+  s.type('echo reading; read x; echo not-reached');
+  s.send('Enter');
+  await s.waitFor(/^reading$/m);
+  s.send('C-c');
+  await s.waitForPrompt();
+  s.type('echo status=$?');
+  s.send('Enter');
+  const screen = await s.waitFor(/^status=130$/m);
+  t.notMatch(screen, /^not-reached$/m);
 });
 
 t.test('Ctrl+C at the prompt discards a half-typed line', async (t) => {

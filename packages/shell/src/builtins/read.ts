@@ -1,5 +1,6 @@
 /** read: one line (or -d delimiter, -n count) from stdin, split on IFS into variables. */
-import type { Interp } from '../interp.js';
+import { type Interp, InterruptSignal } from '../interp.js';
+import { interruptState } from '../signals.js';
 import { fail, isName } from './util.js';
 
 interface Ch {
@@ -53,10 +54,13 @@ export async function readBuiltin(sh: Interp, argv: string[]): Promise<number> {
   const delimCode = delim === '' ? 0 : delim.charCodeAt(0);
   const bytes: number[] = [];
   let pendingEscape = false;
+  // Ctrl+C in an interactive shell ends a read of the terminal and the command line.
+  const interrupt = sh.opts.interactive ? interruptState.controller.signal : undefined;
   for (;;) {
     if (count !== undefined && chars.length >= count) break;
-    const b = await fd.readByte();
+    const b = await fd.readByte(interrupt);
     if (b === null) {
+      if (interruptState.pending) throw new InterruptSignal();
       eof = true;
       break;
     }
