@@ -131,6 +131,11 @@ export function replyEntries(reply: ReplyWriter, entries: StreamEntry[]): void {
   for (const entry of entries) replyEntry(reply, entry);
 }
 
+/** XGROUP's and XINFO's error for a group missing from an existing stream. */
+export function noSuchGroupError(key: string, groupName: string): CommandError {
+  return new CommandError(`NOGROUP No such consumer group '${groupName}' for key name '${key}'`);
+}
+
 /** The stream and group, or the NOGROUP error XREADGROUP/XPENDING/XCLAIM use. */
 export function requireGroup(
   ctx: CommandContext,

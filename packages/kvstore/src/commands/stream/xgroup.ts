@@ -4,7 +4,7 @@ import { replyHelp } from '../connection/client.js';
 import { isKeyword, parseInteger } from '../args.js';
 import { type CommandDefinition, defineCommand } from '../define.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { newStream, parseId, parseStrictId, writeStream } from './shared.js';
+import { newStream, noSuchGroupError, parseId, parseStrictId, writeStream } from './shared.js';
 
 const sub = (definition: Omit<CommandDefinition, 'group'>) =>
   defineCommand({ ...definition, group: 'stream' });
@@ -41,7 +41,7 @@ function resolve(
   }
   const group = stream?.groups.get(groupName);
   if (!group && needsGroup) {
-    throw new CommandError(`NOGROUP No such consumer group '${groupName}' for key name '${key}'`);
+    throw noSuchGroupError(key, groupName);
   }
   return { stream, group };
 }

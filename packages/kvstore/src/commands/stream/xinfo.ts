@@ -5,7 +5,14 @@ import { replyHelp } from '../connection/client.js';
 import { isKeyword, parseInteger } from '../args.js';
 import { type CommandDefinition, defineCommand } from '../define.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { byName, readStream, replyEntries, replyEntry, replyId } from './shared.js';
+import {
+  byName,
+  noSuchGroupError,
+  readStream,
+  replyEntries,
+  replyEntry,
+  replyId,
+} from './shared.js';
 
 const sub = (definition: Omit<CommandDefinition, 'group'>) =>
   defineCommand({ ...definition, group: 'stream' });
@@ -46,11 +53,7 @@ const consumers = sub({
     const { reply } = ctx;
     const stream = streamOrError(ctx);
     const group = stream.groups.get(ctx.argv[3]);
-    if (!group) {
-      throw new CommandError(
-        `NOGROUP No such consumer group '${ctx.argv[3]}' for key name '${ctx.argv[2]}'`,
-      );
-    }
+    if (!group) throw noSuchGroupError(ctx.argv[2], ctx.argv[3]);
     const now = Date.now();
     const list = byName(group.consumers.values());
     reply.arrayHeader(list.length);
