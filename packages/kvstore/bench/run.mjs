@@ -7,7 +7,7 @@
  * the servers to spread out noise; the figure per test is the median over rounds.
  *
  *   node bench/run.mjs                  # 6 rounds, -n 100000 -c 50, -P 1 and -P 16
- *   ROUNDS=2 REQUESTS=20000 node bench/run.mjs
+ *   ROUNDS=2 REQUESTS=20000 PIPELINES=16 node bench/run.mjs
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const REQUESTS = Number(process.env.REQUESTS ?? 100000);
 const CLIENTS = 50;
 const TESTS = 'set,get,incr,lpush,lpop,sadd,hset,zadd,lrange_100,mset';
-const PIPELINES = [1, 16];
+const PIPELINES = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(packageDir, 'dist', 'bin.js');
 

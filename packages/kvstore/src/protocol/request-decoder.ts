@@ -1,5 +1,4 @@
 import { constants } from 'node:buffer';
-import { ByteQueue } from '@strata/common';
 
 /** A malformed request: the client gets `-ERR Protocol error: <message>` and is disconnected. */
 export class ProtocolError extends Error {}
@@ -17,54 +16,83 @@ export interface DecoderLimits {
   maxQueryBuffer: number;
 }
 
+/** `want` while the decoder waits for the end of a line rather than a byte count. */
+const LINE = -1;
+const EMPTY = Buffer.alloc(0) as Latin1Sliceable;
+
 /**
  * Incremental decoder of client requests: RESP multibulk (`*3\r\n$3\r\nSET...`) and inline
- * commands (`SET a b\r\n`, as telnet and redis-cli sends). State survives between reads, so a
- * command split anywhere across chunks is parsed once, without re-scanning what came before.
- * Arguments are latin1 strings (one char per byte). `next()` returns one command at a time so the
- * server can stop reading a pipeline while the client is blocked.
+ * commands (`SET a b\r\n`, as telnet and redis-cli sends). Arguments are latin1 strings (one
+ * char per byte) sliced straight out of the received chunk by offset. `next()` returns one
+ * command at a time so the server can stop reading a pipeline while the client is blocked.
+ *
+ * A read usually ends on a command boundary, so the chunk is parsed where it lies. When a line
+ * or a bulk is cut by the end of a read, the chunks after it wait in `tail` until they complete
+ * it (an LF arrives, or enough bytes for the bulk), then the unread bytes are joined once: input
+ * arriving in many small reads is neither re-joined nor re-searched per read.
  */
 export class RequestDecoder {
-  private readonly queue = new ByteQueue();
+  /** The chunk being parsed; bytes before `pos` are consumed. */
+  private buf: Latin1Sliceable = EMPTY;
+  private pos = 0;
+  /** Chunks received after `buf` while it ends in an incomplete line or bulk. */
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  /** What the last next() ran out of: LINE, or the bytes needed from `pos` for a bulk. */
+  private want = LINE;
+  /** next() ran out of input and `tail` does not yet hold what it wants. */
+  private starved = false;
   /** Arguments still expected by the multibulk being read; 0 when between commands. */
   private pendingArgs = 0;
   /** Length of the bulk being read, -1 when its `$len` line is not read yet. */
   private bulkLength = -1;
   private args: string[] = [];
-  /**
-   * Bytes at the start of the queue already searched for the LF ending the current line (inline
-   * command or `*`/`$` count line): a line arriving in many reads is searched once, not per read.
-   */
-  private scanned = 0;
 
   constructor(readonly limits: DecoderLimits) {}
 
   /** Bytes received and not yet consumed (Redis's qbuf). */
   get buffered(): number {
-    return this.queue.length;
+    return this.buf.length - this.pos + this.tailBytes;
   }
 
   push(chunk: Buffer): void {
-    this.queue.push(chunk);
-    if (this.queue.length > this.limits.maxQueryBuffer && this.bulkLength === -1) {
-      throw new QueryBufferLimitError(`query buffer of ${this.queue.length} bytes`);
+    if (this.pos === this.buf.length && this.tail.length === 0) {
+      this.buf = chunk as Latin1Sliceable;
+      this.pos = 0;
+      this.starved = false;
+    } else {
+      this.tail.push(chunk);
+      this.tailBytes += chunk.length;
+      if (
+        this.starved &&
+        (this.want === LINE
+          ? chunk.includes(0x0a) || this.buffered > INLINE_MAX
+          : this.buffered >= this.want)
+      ) {
+        this.starved = false;
+      }
+    }
+    if (this.buffered > this.limits.maxQueryBuffer && this.bulkLength === -1) {
+      throw new QueryBufferLimitError(`query buffer of ${this.buffered} bytes`);
     }
   }
 
   /** The next complete command, or undefined if more input is needed. Throws ProtocolError. */
   next(): string[] | undefined {
-    const queue = this.queue;
+    if (this.starved) return undefined;
+    if (this.tail.length > 0) this.join();
     for (;;) {
+      const buf = this.buf;
       if (this.pendingArgs === 0) {
-        if (queue.length === 0) return undefined;
-        if (queue.byteAt(0) !== 0x2a) {
+        if (this.pos === buf.length) return this.starve(LINE);
+        if (buf[this.pos] !== 0x2a) {
           const inline = this.readInline();
-          if (inline === undefined) return undefined;
+          if (inline === undefined) return this.starve(LINE);
           if (inline.length === 0) continue;
           return inline;
         }
         const count = this.readCountLine(0x2a);
-        if (count === undefined) return undefined;
+        if (count === undefined) return this.starve(LINE);
         if (count > 1024 * 1024) throw new ProtocolError('invalid multibulk length');
         if (count <= 0) continue;
         this.pendingArgs = count;
@@ -72,13 +100,13 @@ export class RequestDecoder {
       }
       while (this.pendingArgs > 0) {
         if (this.bulkLength === -1) {
-          if (queue.length === 0) return undefined;
-          const first = queue.byteAt(0);
+          if (this.pos === buf.length) return this.starve(LINE);
+          const first = buf[this.pos]!;
           if (first !== 0x24) {
             throw new ProtocolError(`expected '$', got '${String.fromCharCode(first)}'`);
           }
           const length = this.readCountLine(0x24);
-          if (length === undefined) return undefined;
+          if (length === undefined) return this.starve(LINE);
           if (
             length < 0 ||
             length > this.limits.maxBulkLength ||
@@ -88,9 +116,11 @@ export class RequestDecoder {
           }
           this.bulkLength = length;
         }
-        if (queue.length < this.bulkLength + 2) return undefined;
-        this.args.push(latin1(queue.take(this.bulkLength)));
-        queue.skip(2);
+        const start = this.pos;
+        // The CRLF after the bulk is skipped unchecked, as Redis does.
+        if (buf.length - start < this.bulkLength + 2) return this.starve(this.bulkLength + 2);
+        this.args.push(buf.latin1Slice(start, start + this.bulkLength));
+        this.pos = start + this.bulkLength + 2;
         this.bulkLength = -1;
         this.pendingArgs--;
       }
@@ -100,30 +130,51 @@ export class RequestDecoder {
     }
   }
 
-  /** Offset of the LF ending the line at the start of the queue, or -1 while it is incomplete. */
+  /** Records what is missing; returns undefined for next() to return. */
+  private starve(want: number): undefined {
+    this.want = want;
+    this.starved = true;
+    if (this.pos === this.buf.length) {
+      // Fully consumed: let the chunk go, so the next read is parsed in place.
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+    return undefined;
+  }
+
+  /** Joins the unread bytes of `buf` and the tail chunks into one buffer. */
+  private join(): void {
+    const parts = this.tail;
+    if (this.pos < this.buf.length) parts.unshift(this.buf.subarray(this.pos));
+    this.buf = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)) as Latin1Sliceable;
+    this.pos = 0;
+    this.tail = [];
+    this.tailBytes = 0;
+  }
+
+  /** Offset of the LF ending the line that starts at `pos`, or -1 while it is incomplete. */
   private findLineEnd(): number {
-    const lf = this.queue.indexOf(0x0a, this.scanned);
-    // Found: the caller consumes the line, and the next one starts unsearched.
-    this.scanned = lf === -1 ? this.queue.length : 0;
-    return lf;
+    const buf = this.buf;
+    // Count lines are a few bytes long: a loop beats a native indexOf call.
+    for (let i = this.pos; i < buf.length; i++) if (buf[i] === 0x0a) return i;
+    return -1;
   }
 
   /** Reads `<prefix><integer>\r\n`; undefined if the line is incomplete. */
   private readCountLine(prefix: number): number | undefined {
-    const queue = this.queue;
+    const buf = this.buf;
     const lf = this.findLineEnd();
     if (lf === -1) {
-      if (queue.length > INLINE_MAX) {
+      if (this.buffered > INLINE_MAX) {
         throw new ProtocolError(
           prefix === 0x2a ? 'too big mbulk count string' : 'too big bulk count string',
         );
       }
       return undefined;
     }
-    // Digits are read in place (no Buffer view per line): this runs twice per argument.
-    const end = lf > 0 && queue.byteAt(lf - 1) === 0x0d ? lf - 1 : lf;
-    const value = parseCount(queue, end);
-    queue.skip(lf + 1);
+    const end = lf > this.pos && buf[lf - 1] === 0x0d ? lf - 1 : lf;
+    const value = parseCount(buf, this.pos, end);
+    this.pos = lf + 1;
     if (value === undefined) {
       throw new ProtocolError(prefix === 0x2a ? 'invalid multibulk length' : 'invalid bulk length');
     }
@@ -132,15 +183,16 @@ export class RequestDecoder {
 
   /** Reads an inline command line; undefined if incomplete, [] for an empty line. */
   private readInline(): string[] | undefined {
-    const queue = this.queue;
-    const lf = this.findLineEnd();
+    const buf = this.buf;
+    const lf = buf.indexOf(0x0a, this.pos);
     if (lf === -1) {
-      if (queue.length > INLINE_MAX) throw new ProtocolError('too big inline request');
+      if (this.buffered > INLINE_MAX) throw new ProtocolError('too big inline request');
       return undefined;
     }
-    const line = queue.take(lf + 1);
-    const end = lf > 0 && line[lf - 1] === 0x0d ? lf - 1 : lf;
-    const args = splitInlineArgs(latin1(line.subarray(0, end)));
+    const start = this.pos;
+    const end = lf > start && buf[lf - 1] === 0x0d ? lf - 1 : lf;
+    this.pos = lf + 1;
+    const args = splitInlineArgs(buf.latin1Slice(start, end));
     if (args === undefined) throw new ProtocolError('unbalanced quotes in request');
     return args;
   }
@@ -153,19 +205,19 @@ export function latin1(buf: Buffer): string {
   return (buf as Latin1Sliceable).latin1Slice(0, buf.length);
 }
 
-/** The integer between the type byte and `end` (exclusive) of a `*3` / `$5` line. */
-function parseCount(queue: ByteQueue, end: number): number | undefined {
-  if (end <= 1 || end > 20) return undefined;
-  let i = 1;
+/** The integer in `buf` between the type byte at `start` and `end` (exclusive): `*3`, `$5`. */
+function parseCount(buf: Buffer, start: number, end: number): number | undefined {
+  if (end - start <= 1 || end - start > 20) return undefined;
+  let i = start + 1;
   let negative = false;
-  if (queue.byteAt(i) === 0x2d) {
+  if (buf[i] === 0x2d) {
     negative = true;
     i++;
     if (i === end) return undefined;
   }
   let value = 0;
   for (; i < end; i++) {
-    const c = queue.byteAt(i) - 0x30;
+    const c = buf[i]! - 0x30;
     if (c < 0 || c > 9) return undefined;
     value = value * 10 + c;
   }
