@@ -202,3 +202,17 @@ t.test('DEBUG subset when enable-debug-command allows it', async (t) => {
   t.same(await client.send('DEBUG', 'SLEEP', '0.1'), { t: 'simple', v: 'OK' });
   t.ok(Date.now() - started >= 95);
 });
+
+t.test('OBJECT IDLETIME counts seconds since the last access, which GET renews', async (t) => {
+  const server = await startStrata();
+  t.teardown(server.stop);
+  const client = await RawClient.connect(server.port);
+  t.teardown(() => client.close());
+  const idle = async () => Number((await client.send('OBJECT', 'IDLETIME', 'k')).v);
+  await client.send('SET', 'k', 'v');
+  t.ok((await idle()) <= 1, 'a new key is idle for at most a second');
+  await pause(2200);
+  t.ok((await idle()) >= 2, 'OBJECT itself does not count as an access');
+  t.same(await client.send('GET', 'k'), { t: 'bulk', v: 'v' });
+  t.ok((await idle()) <= 1, 'GET renews the access time');
+});

@@ -33,27 +33,40 @@ export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
   streamCommands,
 ];
 
-/** The outcome of CommandTable.resolve(); fullName is 'config|get' for a subcommand. */
+/** A command resolve() found; fullName is 'config|get' for a subcommand. */
+interface FoundCommand {
+  readonly kind: 'found';
+  readonly spec: CommandSpec;
+  readonly fullName: string;
+}
+
+/** The outcome of CommandTable.resolve(). */
 export type ResolvedCommand =
-  | { kind: 'found'; spec: CommandSpec; fullName: string }
+  | FoundCommand
   | { kind: 'unknown-command' }
   | { kind: 'unknown-subcommand'; parent: CommandSpec };
 
 /** Lookup by name, case-insensitive, with a fast path for names sent in the table's case. */
 export class CommandTable {
-  private readonly byName = new Map<string, CommandSpec>();
+  /** By name (lower and upper case): resolve()'s answer for the command run as itself. */
+  private readonly byName = new Map<string, FoundCommand>();
 
   constructor(families: ReadonlyArray<readonly CommandSpec[]> = COMMAND_FAMILIES) {
     for (const family of families) {
       for (const spec of family) {
         if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} is defined twice`);
-        this.byName.set(spec.name, spec);
-        this.byName.set(spec.name.toUpperCase(), spec);
+        const found: FoundCommand = { kind: 'found', spec, fullName: spec.name };
+        this.byName.set(spec.name, found);
+        this.byName.set(spec.name.toUpperCase(), found);
       }
     }
   }
 
   lookup(name: string): CommandSpec | undefined {
+    return this.find(name)?.spec;
+  }
+
+  private find(name: string): FoundCommand | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
@@ -63,9 +76,10 @@ export class CommandTable {
    * rejects it). Shared by the dispatcher, the AOF/snapshot loader and internal replays.
    */
   resolve(argv: readonly string[]): ResolvedCommand {
-    const spec = this.lookup(argv[0]!);
-    if (spec === undefined) return { kind: 'unknown-command' };
-    if (!spec.subcommands || argv.length < 2) return { kind: 'found', spec, fullName: spec.name };
+    const found = this.find(argv[0]!);
+    if (found === undefined) return { kind: 'unknown-command' };
+    const spec = found.spec;
+    if (!spec.subcommands || argv.length < 2) return found;
     const sub = findSubcommand(spec, argv[1]!);
     if (sub === undefined) return { kind: 'unknown-subcommand', parent: spec };
     return { kind: 'found', spec: sub, fullName: `${spec.name}|${sub.name}` };
@@ -73,7 +87,7 @@ export class CommandTable {
 
   /** Every command once, in table order. */
   all(): CommandSpec[] {
-    return [...new Set(this.byName.values())];
+    return [...new Set([...this.byName.values()].map((found) => found.spec))];
   }
 
   get size(): number {

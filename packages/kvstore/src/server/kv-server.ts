@@ -179,10 +179,13 @@ export class KvServer implements KeyspaceHooks {
   }
 
   private cronTicks = 0;
+  /** Redis's cached server.lruclock: refreshed by cron, so touching a key reads no clock. */
+  private lruNow = lruClock();
 
   /** serverCron: expiry, rehash, stats sampling, pause expiry, save rules, AOF fsync. */
   private cron(): void {
     this.cronTicks++;
+    this.lruNow = lruClock();
     const hz = Math.max(1, this.config.int('hz'));
     if (this.activeExpireEnabled) activeExpireCycle(this, 1000 / hz / 4);
     for (const db of this.dbs) {
@@ -463,12 +466,12 @@ export class KvServer implements KeyspaceHooks {
       );
       entry.lru = ((Math.floor(Date.now() / 60000) & 0xffff) << 8) | counter;
     } else {
-      entry.lru = lruClock();
+      entry.lru = this.lruNow;
     }
   }
 
   initialLru(): number {
-    return this.lfu ? ((Math.floor(Date.now() / 60000) & 0xffff) << 8) | 5 : lruClock();
+    return this.lfu ? ((Math.floor(Date.now() / 60000) & 0xffff) << 8) | 5 : this.lruNow;
   }
 
   expired(db: Database, key: string): void {

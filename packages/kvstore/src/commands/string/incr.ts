@@ -11,6 +11,10 @@ import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 import { asText, readString } from './string-value.js';
 
+/** A delta within ±2^52 added to a value of at most 15 digits is exact in a double. */
+const SMALL_DELTA = 2n ** 52n;
+const MINUS_SMALL_DELTA = -SMALL_DELTA;
+
 /** INCR/DECR/INCRBY/DECRBY: exact int64 arithmetic on the string value. */
 function incrBy(ctx: CommandContext, delta: bigint): void {
   const key = ctx.argv[1]!;
@@ -18,9 +22,11 @@ function incrBy(ctx: CommandContext, delta: bigint): void {
   const currentText = current === undefined ? '0' : asText(current);
   let text: string;
   const small = currentText.length <= 15 ? parseSafeInteger(currentText) : undefined;
-  if (small !== undefined && delta > -(2n ** 52n) && delta < 2n ** 52n) {
+  let sum: number | undefined;
+  if (small !== undefined && delta > MINUS_SMALL_DELTA && delta < SMALL_DELTA) {
     // Both fit in 53 bits: a double adds them exactly, no BigInt needed (the common case).
-    text = String(small + Number(delta));
+    sum = small + Number(delta);
+    text = String(sum);
   } else {
     const value = parseInt64(currentText);
     if (value === undefined) throw new CommandError(Errors.notInteger);
@@ -32,7 +38,8 @@ function incrBy(ctx: CommandContext, delta: bigint): void {
   else ctx.db.peek(key)!.value = text;
   ctx.signalModifiedKey(key);
   ctx.notify('string', 'incrby', key);
-  ctx.reply.raw(`:${text}\r\n`);
+  if (sum !== undefined) ctx.reply.integer(sum);
+  else ctx.reply.raw(`:${text}\r\n`);
 }
 
 function incrCommand(
