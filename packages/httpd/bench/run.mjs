@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // strata-httpd against a plain node:http static server and nginx (one worker), and strata-httpd
 // with 2 workers against 1. wrk -t1 -c50 -d5s per run, rounds rotated so that no server always
-// goes first; a 1 KiB and a 1 MiB file. Prints medians of req/s, p99 latency and the server's
-// CPU time per request (utime+stime from /proc, children included), with ratios.
+// goes first; a 1 KiB and a 1 MiB file, and the 1 KiB file with requests pipelined 16 deep
+// (pipeline.lua), where one wrk thread costs less per request than the server and so can load
+// more than one server core. Prints medians of req/s, p99 latency and the server's CPU time per
+// request (utime+stime from /proc, children included), with ratios.
 //
 //   pnpm --filter @strata/httpd bench            (ROUNDS=5 DURATION=5s by default)
 import { execFileSync, spawn } from 'node:child_process';
@@ -40,7 +42,14 @@ const root = join(work, 'root');
 execFileSync('mkdir', ['-p', root]);
 writeFileSync(join(root, '1k.bin'), randomBytes(1024));
 writeFileSync(join(root, '1m.bin'), randomBytes(1024 * 1024));
-const FILES = ['1k.bin', '1m.bin'];
+const PIPELINE_SCRIPT = resolve(here, 'pipeline.lua');
+/** What each wrk run fetches; `pipeline` sends that many requests per write. */
+const CASES = [
+  { name: '1k.bin', file: '1k.bin' },
+  { name: '1m.bin', file: '1m.bin' },
+  { name: '1k.bin -P16', file: '1k.bin', pipeline: 16 },
+];
+const FILES = CASES.map((c) => c.name);
 
 async function waitForPort(port) {
   const { connect } = await import('node:net');
@@ -120,21 +129,27 @@ function parseLatency(text) {
   return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
 }
 
-function runWrk(port, file) {
+function runWrk(port, { file, pipeline }) {
+  const script = pipeline ? ['-s', PIPELINE_SCRIPT] : [];
+  const scriptArgs = pipeline ? ['--', String(pipeline)] : [];
   const out = execFileSync(
     wrk,
-    ['-t1', '-c50', `-d${DURATION}`, '--latency', `http://127.0.0.1:${port}/${file}`],
-    {
-      encoding: 'utf8',
-    },
+    [
+      ...['-t1', '-c50', `-d${DURATION}`, '--latency', ...script],
+      `http://127.0.0.1:${port}/${file}`,
+      ...scriptArgs,
+    ],
+    { encoding: 'utf8' },
   );
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-  const p99 = parseLatency(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
+  // wrk times only the first response of a pipelined batch: no latency figure for those runs.
+  const p99 = pipeline ? Number.NaN : parseLatency(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: .*/.exec(out)?.[0];
   return { rps, requests, p99, errors };
 }
 
+const ms = (value) => (Number.isNaN(value) ? '-' : value.toFixed(2));
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -156,10 +171,11 @@ for (let round = 0; round < ROUNDS; round++) {
     const server = await SERVERS[name](port);
     try {
       await waitForPort(port);
-      for (const file of FILES) {
-        execFileSync(wrk, ['-t1', '-c10', '-d1s', `http://127.0.0.1:${port}/${file}`]); // warm-up
+      for (const testCase of CASES) {
+        const file = testCase.name;
+        execFileSync(wrk, ['-t1', '-c10', '-d1s', `http://127.0.0.1:${port}/${testCase.file}`]); // warm-up
         const before = cpuTicks(server.pid);
-        const run = runWrk(port, file);
+        const run = runWrk(port, testCase);
         const ticks = cpuTicks(server.pid) - before;
         const cpuUs = (ticks * (1e6 / CLK_TCK)) / run.requests;
         const slot = results[name][file];
@@ -167,7 +183,7 @@ for (let round = 0; round < ROUNDS; round++) {
         slot.p99.push(run.p99);
         slot.cpu.push(cpuUs);
         console.log(
-          `round ${round + 1} ${name.padEnd(16)} ${file}: ${run.rps.toFixed(0)} req/s, p99 ${run.p99.toFixed(2)} ms, ${cpuUs.toFixed(1)} us CPU/req${run.errors ? ` (${run.errors})` : ''}`,
+          `round ${round + 1} ${name.padEnd(16)} ${file}: ${run.rps.toFixed(0)} req/s, p99 ${ms(run.p99)} ms, ${cpuUs.toFixed(1)} us CPU/req${run.errors ? ` (${run.errors})` : ''}`,
         );
       }
     } finally {
@@ -193,7 +209,7 @@ for (const file of FILES) {
   for (const name of names) {
     const s = summary(name, file);
     console.log(
-      `| ${file} | ${name} | ${s.rps.toFixed(0)} | ${s.p99.toFixed(2)} | ${s.cpu.toFixed(1)} | ${ratio(s.rps, node.rps)} | ${nginx ? ratio(s.rps, nginx.rps) : '-'} | ${ratio(s.cpu, node.cpu)} | ${nginx ? ratio(s.cpu, nginx.cpu) : '-'} |`,
+      `| ${file} | ${name} | ${s.rps.toFixed(0)} | ${ms(s.p99)} | ${s.cpu.toFixed(1)} | ${ratio(s.rps, node.rps)} | ${nginx ? ratio(s.rps, nginx.rps) : '-'} | ${ratio(s.cpu, node.cpu)} | ${nginx ? ratio(s.cpu, nginx.cpu) : '-'} |`,
     );
   }
 }
