@@ -142,6 +142,11 @@ t.test(`generated cp, mv and rm cases (seed ${seed})`, async (t) => {
       if (random() < 0.3) args.push(pick(sources));
       args.push(pick(targets));
     }
+    // cp of d1 into d1/sub stops at the copy of itself, after the entries that precede it in
+    // inode order: that order comes from inode allocation, which differs between the two trees.
+    if (util === 'cp' && args.at(-1) === 'd1/sub' && (args.includes('d1') || args.includes('ld'))) {
+      continue;
+    }
     const { ours, gnu } = await differential(
       util,
       { setup: script, args, tree: true, unordered: true },
