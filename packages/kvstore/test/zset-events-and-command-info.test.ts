@@ -1,10 +1,9 @@
 import t from 'tap';
 import {
-  RawClient,
-  type Reply,
+  compareCommandInfo,
+  startPair,
   notificationsOf,
   redisServerPath,
-  show,
   startRedis,
   startStrata,
 } from './fixtures/diff-client.js';
@@ -97,30 +96,8 @@ const NAMES =
   getbit bitcount bitpos bitop bitfield bitfield_ro xadd xtrim xlen xrange xrevrange xdel xsetid
   xread xreadgroup xgroup xinfo`.split(/\s+/);
 
-/** The first seven fields of the command's entry. */
-function head(reply: Reply): string {
-  if (reply.t !== 'array' || reply.v[0]?.t !== 'array') return show(reply);
-  return show({ t: 'array', v: reply.v[0].v.slice(0, 7) });
-}
-
 t.test('COMMAND INFO matches redis-server', async (t) => {
   const redisPath = redisServerPath(t);
   if (!redisPath) return;
-  const redis = await startRedis(redisPath);
-  t.teardown(redis.stop);
-  const ours = await startStrata();
-  t.teardown(ours.stop);
-  const theirs = await RawClient.connect(redis.port);
-  const mine = await RawClient.connect(ours.port);
-  t.teardown(() => {
-    theirs.close();
-    mine.close();
-  });
-  for (const name of NAMES) {
-    t.equal(
-      head(await mine.send('COMMAND', 'INFO', name)),
-      head(await theirs.send('COMMAND', 'INFO', name)),
-      name,
-    );
-  }
+  await compareCommandInfo(t, await startPair(t, redisPath), NAMES);
 });

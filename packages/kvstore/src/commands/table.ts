@@ -1,5 +1,6 @@
 import { bitmapCommands } from './bitmap/index.js';
 import { connectionCommands } from './connection/index.js';
+import { geoCommands } from './geo/index.js';
 import { hashCommands } from './hash/index.js';
 import { hllCommands } from './hll/index.js';
 import { keyCommands } from './keys/index.js';
@@ -31,6 +32,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
   hllCommands,
   bitmapCommands,
   streamCommands,
+  geoCommands,
 ];
 
 /** A command resolve() found; fullName is 'config|get' for a subcommand. */

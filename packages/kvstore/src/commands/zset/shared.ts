@@ -36,17 +36,19 @@ export function deleteIfEmpty(ctx: CommandContext, key: string, zset: SortedSet)
 
 /**
  * Stores a result set under `dest` (replacing any value), or deletes `dest` when the result is
- * empty; replies the result's size, as the *STORE commands do.
+ * empty; replies the result's size (or `count`: GEORADIUS counts repeated matches), as the
+ * *STORE commands do.
  */
 export function storeResult(
   ctx: CommandContext,
   dest: string,
   result: SortedSet,
   event: string,
+  count = result.size,
 ): void {
   if (result.size > 0) {
     ctx.db.setKey(dest, 'zset', result);
-    ctx.reply.integer(result.size);
+    ctx.reply.integer(count);
     ctx.notify('zset', event, dest);
     ctx.signalModifiedKey(dest);
   } else {

@@ -16,9 +16,14 @@ interface ZaddOptions {
 const NAN_SCORE = 'ERR resulting score is not a number (NaN)';
 
 /** ZADD and ZINCRBY (which is ZADD key INCR increment member): Redis's zaddGenericCommand. */
-function zaddGeneric(ctx: CommandContext, options: ZaddOptions, firstScore: number): void {
-  const { argv, reply } = ctx;
-  const key = argv[1];
+function zaddGeneric(
+  ctx: CommandContext,
+  argv: readonly string[],
+  options: ZaddOptions,
+  firstScore: number,
+): void {
+  const { reply } = ctx;
+  const key = argv[1]!;
   const { nx, xx, gt, lt, ch, incr } = options;
   const pairs = argv.length - firstScore;
   if (pairs === 0 || pairs % 2 !== 0) throw syntaxError();
@@ -31,7 +36,7 @@ function zaddGeneric(ctx: CommandContext, options: ZaddOptions, firstScore: numb
   }
   // Every score is checked before anything changes: the command applies fully or not at all.
   const scores: number[] = [];
-  for (let i = firstScore; i < argv.length; i += 2) scores.push(parseFloatArg(argv[i]));
+  for (let i = firstScore; i < argv.length; i += 2) scores.push(parseFloatArg(argv[i]!));
 
   let zset = writeZset(ctx, key);
   let added = 0;
@@ -44,7 +49,7 @@ function zaddGeneric(ctx: CommandContext, options: ZaddOptions, firstScore: numb
       ctx.db.add(key, 'zset', zset);
     }
     for (let j = 0; j < scores.length; j++) {
-      const member = argv[firstScore + 1 + j * 2];
+      const member = argv[firstScore + 1 + j * 2]!;
       let score = scores[j];
       const current = zset.score(member);
       if (current === undefined) {
@@ -79,16 +84,19 @@ function zaddGeneric(ctx: CommandContext, options: ZaddOptions, firstScore: numb
   }
 }
 
-/** Both commands accept ZADD's option words before the score/member pairs (ZINCRBY too). */
-function zaddWithOptions(ctx: CommandContext, incr: boolean): void {
+/**
+ * Both commands accept ZADD's option words before the score/member pairs (ZINCRBY too). GEOADD
+ * runs the ZADD it translates to through here with its own argv.
+ */
+export function zaddWithOptions(ctx: CommandContext, argv: readonly string[], incr: boolean): void {
   const options: ZaddOptions = { nx: false, xx: false, gt: false, lt: false, ch: false, incr };
   let i = 2;
-  for (; i < ctx.argv.length; i++) {
-    const option = ctx.argv[i].toLowerCase();
+  for (; i < argv.length; i++) {
+    const option = argv[i]!.toLowerCase();
     if (!(option in options)) break;
     options[option as keyof ZaddOptions] = true;
   }
-  zaddGeneric(ctx, options, i);
+  zaddGeneric(ctx, argv, options, i);
 }
 
 export const zadd = defineCommand({
@@ -101,7 +109,7 @@ export const zadd = defineCommand({
   since: '1.2.0',
   complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
   handler(ctx) {
-    zaddWithOptions(ctx, false);
+    zaddWithOptions(ctx, ctx.argv, false);
   },
 });
 
@@ -115,6 +123,6 @@ export const zincrby = defineCommand({
   since: '1.2.0',
   complexity: 'O(log(N)) where N is the number of elements in the sorted set.',
   handler(ctx) {
-    zaddWithOptions(ctx, true);
+    zaddWithOptions(ctx, ctx.argv, true);
   },
 });
