@@ -219,14 +219,14 @@ async function compare(
       ours = roundScores(ours);
     }
     if (command[0]!.startsWith('GEO') && members(theirs).length > 1) found++;
-    const anyAt = command.findIndex((arg) => arg === 'ANY');
+    const anyAt = command.indexOf('ANY');
     if (anyAt < 0 || theirs.t !== 'array') {
       if (show(theirs) !== show(ours)) {
         out.push(`${command.join(' ')}\n    redis: ${show(theirs)}\n    ours:  ${show(ours)}`);
       }
       continue;
     }
-    const countAt = command.findIndex((arg) => arg === 'COUNT');
+    const countAt = command.indexOf('COUNT');
     const full = command.filter((_, i) => i !== anyAt && i !== countAt && i !== countAt + 1);
     const everything = new Set(members(await pair.redis.send(...full)));
     const mine = members(ours);

@@ -6,6 +6,7 @@ import { dbsize, flushall, flushdb, swapdb } from './databases.js';
 import { debug, functionCommand } from './debug.js';
 import { latency, monitor, slowlog, time } from './diagnostics.js';
 import { info } from './info.js';
+import { memory } from './memory.js';
 import { bgrewriteaof, bgsave, lastsave, save, shutdown } from './persistence.js';
 
 export const serverCommands: readonly CommandSpec[] = [
@@ -28,4 +29,5 @@ export const serverCommands: readonly CommandSpec[] = [
   debug,
   functionCommand,
   acl,
+  memory,
 ];

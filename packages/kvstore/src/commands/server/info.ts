@@ -41,6 +41,12 @@ export function humanBytes(n: number): string {
 
 let peakMemory = 0;
 
+/** used_memory's highest value seen so far (sampled when INFO or MEMORY STATS runs). */
+export function peakUsedMemory(used: number): number {
+  peakMemory = Math.max(peakMemory, used);
+  return peakMemory;
+}
+
 function section(name: string, server: KvServer): string[] {
   const now = Date.now();
   const config = server.config;
@@ -100,7 +106,7 @@ function section(name: string, server: KvServer): string[] {
     }
     case 'memory': {
       const used = server.usedMemory();
-      peakMemory = Math.max(peakMemory, used);
+      const peak = peakUsedMemory(used);
       const rss = memoryUsage.rss();
       const maxmemory = config.int('maxmemory');
       const dataset = server.datasetBytes();
@@ -110,9 +116,9 @@ function section(name: string, server: KvServer): string[] {
         `used_memory_human:${humanBytes(used)}`,
         `used_memory_rss:${rss}`,
         `used_memory_rss_human:${humanBytes(rss)}`,
-        `used_memory_peak:${peakMemory}`,
-        `used_memory_peak_human:${humanBytes(peakMemory)}`,
-        `used_memory_peak_perc:${((used * 100) / peakMemory).toFixed(2)}%`,
+        `used_memory_peak:${peak}`,
+        `used_memory_peak_human:${humanBytes(peak)}`,
+        `used_memory_peak_perc:${((used * 100) / peak).toFixed(2)}%`,
         `used_memory_overhead:${used - dataset}`,
         `used_memory_startup:${server.baselineMemory}`,
         `used_memory_dataset:${dataset}`,
