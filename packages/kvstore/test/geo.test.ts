@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '@strata/common/testing';
 import t from 'tap';
 import {
   compareCommandInfo,
   differences,
   notificationsOf,
+  RawClient,
   redisServerPath,
   show,
   startPair,
@@ -22,6 +26,13 @@ const SICILY = [
   ['15.2', '37.1', 'Syracuse'],
   ['14.0', '38.0', 'Cefalu'],
 ].flat();
+
+/** 150 members on a line near Palermo: more than a listpack holds. */
+const MANY = Array.from({ length: 150 }, (_, i) => [
+  String(13 + i / 1000),
+  String(38 + i / 2000),
+  `p${i}`,
+]).flat();
 
 const SCRIPT: string[][] = [
   ['GEOADD', 'Sicily', ...SICILY],
@@ -229,6 +240,26 @@ const SCRIPT: string[][] = [
   ['GEOADD', 'Sicily'],
   ['GEORADIUS', 'Sicily', '1', '2', '3'],
   ['GEOSEARCHSTORE', 'a', 'b', 'c', 'd', 'e', 'f'],
+  ['GEOADD', 'many', ...MANY],
+  ['OBJECT', 'ENCODING', 'many'],
+  ['GEOSEARCHSTORE', 'big', 'many', 'FROMLONLAT', '13', '38', 'BYRADIUS', '500', 'km'],
+  ['OBJECT', 'ENCODING', 'big'],
+  [
+    'GEOSEARCHSTORE',
+    'small',
+    'many',
+    'FROMLONLAT',
+    '13',
+    '38',
+    'BYRADIUS',
+    '500',
+    'km',
+    'COUNT',
+    '3',
+  ],
+  ['OBJECT', 'ENCODING', 'small'],
+  ['GEORADIUS', 'many', '13.05', '38.02', '3', 'km', 'WITHDIST'],
+  ['GEOSEARCH', 'many', 'FROMMEMBER', 'p70', 'BYBOX', '5', '3', 'km', 'DESC', 'WITHCOORD'],
 ];
 
 t.test('hand-written GEO script, RESP2 and RESP3', async (t) => {
@@ -297,4 +328,24 @@ t.test('COMMAND INFO and COMMAND GETKEYS match redis-server', async (t) => {
       command.join(' '),
     );
   }
+});
+
+t.test('GEOADD is logged as the ZADD it runs, and positions survive a restart', async (t) => {
+  const dir = tempDir(t);
+  const settings = { appendonly: 'yes', appendfsync: 'always', dir };
+  const first = await startStrata(settings);
+  const client = await RawClient.connect(first.port);
+  await client.send('GEOADD', 'g', 'CH', ...SICILY);
+  await client.send('GEOADD', 'g', 'NX', '13.361389', '38.115556', 'Palermo');
+  const before = show(await client.send('GEOPOS', 'g', 'Palermo', 'Catania'));
+  client.close();
+  await first.stop();
+  const aof = readFileSync(join(dir, 'appendonly.aof'), 'latin1');
+  t.match(aof, '$4\r\nzadd\r\n$1\r\ng\r\n$2\r\nCH\r\n$16\r\n3479099956230698\r\n$7\r\nPalermo');
+  t.notMatch(aof, /geoadd/i, 'GEOADD itself is not logged; the no-op GEOADD NX not at all');
+  const second = await startStrata(settings);
+  t.teardown(second.stop);
+  const again = await RawClient.connect(second.port);
+  t.teardown(() => again.close());
+  t.equal(show(await again.send('GEOPOS', 'g', 'Palermo', 'Catania')), before);
 });
