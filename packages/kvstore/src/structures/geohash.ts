@@ -74,11 +74,27 @@ export function interleave(lat: number, lon: number): number {
   return high * TWO_32 + low;
 }
 
-/** The inverse of interleave() for a non-negative integral score (cast as C casts to uint64). */
-function deinterleave(bits: number): { lat: number; lon: number } {
-  const whole = bits > 0 ? Math.floor(bits) : 0;
-  const low = whole % TWO_32;
-  const high = Math.floor(whole / TWO_32) % TWO_32;
+/**
+ * A score as the two 32-bit halves of C's (uint64_t) conversion, as compiled for x86-64 (what
+ * Redis does to any score it decodes, geohash or not): fractions truncate, negative values wrap
+ * around, values out of range give 2^63 below zero and 0 above 2^64.
+ */
+function scoreBits(score: number): { high: number; low: number } {
+  if (score >= 0 && score < 2 ** 53) {
+    const whole = Math.floor(score);
+    return { high: Math.floor(whole / TWO_32), low: whole % TWO_32 };
+  }
+  let bits: bigint;
+  if (score >= 2 ** 63)
+    bits = score - 2 ** 63 >= 2 ** 63 ? 0n : BigInt(score - 2 ** 63) + (1n << 63n);
+  else if (score >= -(2 ** 63)) bits = BigInt.asUintN(64, BigInt(Math.trunc(score)));
+  else bits = 1n << 63n;
+  return { high: Number(bits >> 32n), low: Number(bits & 0xffffffffn) };
+}
+
+/** The inverse of interleave(): the latitude and longitude indexes held by a score. */
+function deinterleave(score: number): { lat: number; lon: number } {
+  const { high, low } = scoreBits(score);
   return {
     lat: squash16(low) + squash16(high) * 0x10000,
     lon: squash16(low >>> 1) + squash16(high >>> 1) * 0x10000,

@@ -180,7 +180,8 @@ function search(ctx: CommandContext, variant: Variant): void {
     if (extras > 0) reply.arrayHeader(extras + 1);
     reply.bulk(member);
     if (withDist) replyDistance(reply, dist);
-    if (withHash) reply.integer(score);
+    // The score as C's long long conversion gives it (a non-geohash score may have a fraction).
+    if (withHash) reply.integer(Math.trunc(score));
     if (withCoord) replyPoint(reply, point);
   }
 }
