@@ -341,7 +341,11 @@ export class Expander {
       return;
     }
     let { list, value } = await this.lookup(p);
-    if (p.prefix === '!') {
+    if (p.prefix === '!' && !p.index && this.sh.vars.rawEntry(p.name)?.nameref) {
+      // ${!ref} on a nameref is the name it refers to
+      list = undefined;
+      value = this.sh.vars.rawEntry(p.name)?.value;
+    } else if (p.prefix === '!') {
       // indirect expansion: the value names the parameter to use
       const target = list ? list.join(' ') : (value ?? '');
       const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:\[(.*)\])?$/.exec(target);

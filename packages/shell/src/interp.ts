@@ -243,6 +243,7 @@ export class Interp {
     this.host = init.host;
     this.expander = new Expander(this);
     this.arithScope = this.makeArithScope();
+    this.hookVars();
     this.initVars();
   }
 
@@ -261,6 +262,12 @@ export class Interp {
         else this.vars.setIndexed(name, Number(index), String(value));
       },
     };
+  }
+
+  /** Lets the variable store warn on fd 2 and evaluate subscripts held in namerefs. */
+  private hookVars(): void {
+    this.vars.warn = (message) => this.diag(`warning: ${message}`);
+    this.vars.evalIndex = (expr) => Number(this.arith(expr));
   }
 
   private initVars(): void {
@@ -306,6 +313,7 @@ export class Interp {
     c.exitTrapRan = false;
     (c as { expander: Expander }).expander = new Expander(c);
     (c as { arithScope: ArithScope }).arithScope = c.makeArithScope();
+    c.hookVars();
     return c;
   }
 

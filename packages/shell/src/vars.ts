@@ -11,7 +11,20 @@ export interface Var {
   integer?: boolean;
   /** declare -A: an associative array (keys in insertion order). */
   assoc?: Map<string, string>;
+  /** declare -n: `value` names the variable (or `name[sub]` element) this one refers to. */
+  nameref?: boolean;
 }
+
+/** Where a name ends up after following namerefs: a variable, or one element of an array. */
+interface Target {
+  name: string;
+  /** Subscript text when the reference is to an element, `declare -n r='a[2]'`. */
+  index?: string;
+}
+
+/** bash gives up following a chain of references after this many steps. */
+const MAX_NAMEREF_DEPTH = 8;
+const ELEMENT_RE = /^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$/s;
 
 export class ReadonlyError extends Error {
   constructor(name: string) {
@@ -24,8 +37,47 @@ export class VarStore {
   /** One frame per function call: the variables it shadowed with `local`. */
   private frames: Map<string, Var | undefined>[] = [];
 
+  /** Reports a circular reference (bash warns and treats the name as unset). */
+  warn: (message: string) => void = () => {};
+  /** Evaluates an indexed-array subscript held in a nameref (`a[i+1]`). */
+  evalIndex: (expr: string) => number = Number;
+
   constructor(vars?: Map<string, Var>) {
     this.vars = vars ?? new Map();
+  }
+
+  /** The variable itself, not following a nameref (declare -p, unset -n, local). */
+  rawEntry(name: string): Var | undefined {
+    return this.vars.get(name);
+  }
+
+  /** Follows namerefs from `name`; undefined for a circular chain. */
+  resolve(name: string): Target | undefined {
+    let current = name;
+    for (let depth = 0; depth < MAX_NAMEREF_DEPTH; depth++) {
+      const v = this.vars.get(current);
+      if (!v?.nameref || v.value === undefined || v.value === '') return { name: current };
+      const element = ELEMENT_RE.exec(v.value);
+      if (element) return { name: element[1], index: element[2] };
+      current = v.value;
+      if (current === name) break;
+    }
+    this.warn(`${name}: circular name reference`);
+    return undefined;
+  }
+
+  /**
+   * What a name refers to after namerefs. A circular chain refers to no variable: the empty
+   * name, which is never set (getters see unset, setters do nothing).
+   */
+  private follow(name: string): Target {
+    if (!this.vars.get(name)?.nameref) return { name };
+    return this.resolve(name) ?? { name: '' };
+  }
+
+  private elementGet(t: Target): string | undefined {
+    if (this.isAssoc(t.name)) return this.getKey(t.name, t.index!);
+    return this.getIndexed(t.name, this.evalIndex(t.index!));
   }
 
   clone(): VarStore {
@@ -38,14 +90,30 @@ export class VarStore {
   }
 
   get(name: string): string | undefined {
-    return this.vars.get(name)?.value;
+    const t = this.follow(name);
+    if (t.index !== undefined) return this.elementGet(t);
+    return this.vars.get(t.name)?.value;
   }
 
   entry(name: string): Var | undefined {
-    return this.vars.get(name);
+    return this.vars.get(this.follow(name).name);
   }
 
   set(name: string, value: string): void {
+    const ref = this.vars.get(name);
+    // assigning to a nameref that names nothing yet sets what it refers to, like bash
+    if (ref?.nameref && !ref.value) {
+      ref.value = value;
+      return;
+    }
+    const element = this.follow(name);
+    if (!element.name) return;
+    if (element.index !== undefined) {
+      if (this.isAssoc(element.name)) this.setKey(element.name, element.index!, value);
+      else this.setIndexed(element.name, this.evalIndex(element.index!), value);
+      return;
+    }
+    name = element.name;
     const v = this.vars.get(name);
     if (v) {
       if (v.readonly) throw new ReadonlyError(name);
@@ -57,6 +125,8 @@ export class VarStore {
   }
 
   setIndexed(name: string, index: number, value: string): void {
+    name = this.follow(name).name;
+    if (!name) return;
     let v = this.vars.get(name);
     if (v?.readonly) throw new ReadonlyError(name);
     if (!v) {
@@ -71,6 +141,8 @@ export class VarStore {
   }
 
   setArray(name: string, values: string[]): void {
+    name = this.follow(name).name;
+    if (!name) return;
     let v = this.vars.get(name);
     if (v?.readonly) throw new ReadonlyError(name);
     if (!v) {
@@ -82,11 +154,13 @@ export class VarStore {
   }
 
   isAssoc(name: string): boolean {
-    return this.vars.get(name)?.assoc !== undefined;
+    return this.vars.get(this.follow(name).name)?.assoc !== undefined;
   }
 
   /** declare -A name: make (or keep) an associative array. */
   declareAssoc(name: string): void {
+    name = this.follow(name).name;
+    if (!name) return;
     let v = this.vars.get(name);
     if (!v) {
       v = { value: undefined, exported: false, readonly: false };
@@ -100,17 +174,21 @@ export class VarStore {
   }
 
   getKey(name: string, key: string): string | undefined {
-    return this.vars.get(name)?.assoc?.get(key);
+    return this.vars.get(this.follow(name).name)?.assoc?.get(key);
   }
 
   setKey(name: string, key: string, value: string): void {
+    name = this.follow(name).name;
+    if (!name) return;
     const v = this.vars.get(name);
     if (v?.readonly) throw new ReadonlyError(name);
     v?.assoc?.set(key, value);
   }
 
   keys(name: string): string[] {
-    const v = this.vars.get(name);
+    const t = this.follow(name);
+    if (t.index !== undefined) return this.elementGet(t) === undefined ? [] : ['0'];
+    const v = this.vars.get(t.name);
     if (!v) return [];
     if (v.assoc) return [...v.assoc.keys()];
     if (v.array) return v.array.flatMap((x, i) => (x === undefined ? [] : [String(i)]));
@@ -118,7 +196,12 @@ export class VarStore {
   }
 
   getArray(name: string): string[] | undefined {
-    const v = this.vars.get(name);
+    const t = this.follow(name);
+    if (t.index !== undefined) {
+      const value = this.elementGet(t);
+      return value === undefined ? [] : [value];
+    }
+    const v = this.vars.get(t.name);
     if (!v) return undefined;
     if (v.assoc) return [...v.assoc.values()];
     if (v.array) return v.array.filter((x): x is string => x !== undefined);
@@ -126,7 +209,9 @@ export class VarStore {
   }
 
   getIndexed(name: string, index: number): string | undefined {
-    const v = this.vars.get(name);
+    const t = this.follow(name);
+    if (t.index !== undefined) return index === 0 ? this.elementGet(t) : undefined;
+    const v = this.vars.get(t.name);
     if (!v) return undefined;
     if (!v.array) return index === 0 ? v.value : undefined;
     if (index < 0) index += v.array.length;
@@ -134,6 +219,16 @@ export class VarStore {
   }
 
   unset(name: string): void {
+    const t = this.follow(name);
+    if (t.index !== undefined) {
+      this.unsetIndex(t.name, this.isAssoc(t.name) ? t.index : this.evalIndex(t.index));
+      return;
+    }
+    if (t.name) this.unsetRaw(t.name);
+  }
+
+  /** unset -n: removes the variable itself even when it is a nameref. */
+  unsetRaw(name: string): void {
     const v = this.vars.get(name);
     if (v?.readonly) throw new ReadonlyError(name);
     if (this.frames.length > 0 && this.frames[this.frames.length - 1].has(name)) {
@@ -141,6 +236,8 @@ export class VarStore {
       if (v) {
         v.value = undefined;
         v.array = undefined;
+        v.assoc = undefined;
+        v.nameref = undefined;
       }
       return;
     }
@@ -148,6 +245,8 @@ export class VarStore {
   }
 
   unsetIndex(name: string, index: number | string): void {
+    name = this.follow(name).name;
+    if (!name) return;
     const v = this.vars.get(name);
     if (!v) return;
     if (v.readonly) throw new ReadonlyError(name);
@@ -197,7 +296,8 @@ export class VarStore {
 
   exportedEnv(): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const [k, v] of this.vars) if (v.exported && v.value !== undefined) env[k] = v.value;
+    for (const [k, v] of this.vars)
+      if (v.exported && !v.nameref && v.value !== undefined) env[k] = v.value;
     return env;
   }
 }

@@ -77,7 +77,7 @@ export async function setBuiltin(sh: Interp, argv: string[]): Promise<number> {
     const names = [...sh.vars.vars.keys()].sort();
     let text = '';
     for (const n of names) {
-      const v = sh.vars.entry(n)!;
+      const v = sh.vars.rawEntry(n)!;
       if (v.value !== undefined && !v.array) text += `${n}=${quoteForTrace(v.value)}\n`;
     }
     await out(sh, text);

@@ -1,7 +1,6 @@
 /** Variable built-ins: export, readonly, unset, local, declare/typeset, shift, let. */
 import type { Interp } from '../interp.js';
-import { quoteForTrace } from '../quote.js';
-import { ReadonlyError } from '../vars.js';
+import { ReadonlyError, type Var } from '../vars.js';
 import { fail, isName, out } from './util.js';
 
 /** Splits `name=value` / `name+=value` / `name`; undefined value when there is no `=`. */
@@ -16,26 +15,44 @@ function setFromArg(sh: Interp, name: string, value: string | undefined, append:
   sh.setVar(name, append ? (sh.getVar(name) ?? '') + value : value);
 }
 
-async function printVars(
-  sh: Interp,
-  prefix: string,
-  filter: (name: string) => boolean,
-): Promise<void> {
-  const names = [...sh.vars.vars.keys()].filter(filter).sort();
-  let text = '';
-  for (const n of names) {
-    const v = sh.vars.entry(n)!;
-    if (v.array) {
-      const items = v.array
-        .map((x, i) => (x === undefined ? '' : `[${i}]=${quoteForTrace(x)}`))
-        .filter(Boolean);
-      text += `${prefix.replace('--', '-a')} ${n}=(${items.join(' ')})\n`;
-    } else text += v.value === undefined ? `${prefix} ${n}\n` : `${prefix} ${n}=${dq(v.value)}\n`;
+async function printVars(sh: Interp, filter: (v: Var) => boolean): Promise<void> {
+  const names = [...sh.vars.vars.keys()].filter((n) => filter(sh.vars.rawEntry(n)!)).sort();
+  await out(sh, names.map((n) => describeVar(n, sh.vars.rawEntry(n)!)).join(''));
+}
+
+/** One `declare -p` line: the attributes in bash's order, then the value bash-quoted. */
+function describeVar(name: string, v: Var): string {
+  const flags =
+    (v.array ? 'a' : '') +
+    (v.assoc ? 'A' : '') +
+    (v.integer ? 'i' : '') +
+    (v.nameref ? 'n' : '') +
+    (v.readonly ? 'r' : '') +
+    (v.exported ? 'x' : '');
+  const head = `declare -${flags || '-'} ${name}`;
+  if (v.assoc) {
+    const items = [...v.assoc].map(([k, x]) => `[${/^[\w.-]+$/.test(k) ? k : dq(k)}]=${dq(x)} `);
+    return `${head}=(${items.join('')})\n`;
   }
-  await out(sh, text);
+  if (v.array) {
+    const items = v.array.flatMap((x, i) => (x === undefined ? [] : [`[${i}]=${dq(x)}`]));
+    return `${head}=(${items.join(' ')})\n`;
+  }
+  return v.value === undefined ? `${head}\n` : `${head}=${dq(v.value)}\n`;
 }
 
 const dq = (s: string): string => `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
+
+/** declare -p name...: bash prints `not found` for the names that do not exist. */
+async function printNamed(sh: Interp, cmd: string, names: string[]): Promise<number> {
+  let status = 0;
+  for (const name of names) {
+    const v = sh.vars.rawEntry(name);
+    if (v) await out(sh, describeVar(name, v));
+    else status = fail(sh, cmd, `${name}: not found`);
+  }
+  return status;
+}
 
 export async function exportBuiltin(sh: Interp, argv: string[]): Promise<number> {
   let unexport = false;
@@ -49,7 +66,7 @@ export async function exportBuiltin(sh: Interp, argv: string[]): Promise<number>
   }
   const args = argv.slice(i);
   if (args.length === 0) {
-    await printVars(sh, 'declare -x', (n) => sh.vars.entry(n)!.exported);
+    await printVars(sh, (v) => v.exported);
     return 0;
   }
   let status = 0;
@@ -73,7 +90,7 @@ export async function exportBuiltin(sh: Interp, argv: string[]): Promise<number>
 export async function readonlyBuiltin(sh: Interp, argv: string[]): Promise<number> {
   const args = argv.slice(1).filter((a) => !/^-[pfa]+$/.test(a) && a !== '--');
   if (args.length === 0) {
-    await printVars(sh, 'declare -r', (n) => sh.vars.entry(n)!.readonly);
+    await printVars(sh, (v) => v.readonly);
     return 0;
   }
   let status = 0;
@@ -103,11 +120,12 @@ export async function readonlyBuiltin(sh: Interp, argv: string[]): Promise<numbe
 }
 
 export function unsetBuiltin(sh: Interp, argv: string[]): number {
-  let mode: 'v' | 'f' | 'both' = 'both';
+  let mode: 'v' | 'f' | 'n' | 'both' = 'both';
   let i = 1;
   for (; i < argv.length && /^-[vfn]+$/.test(argv[i]); i++) {
     if (argv[i].includes('f')) mode = 'f';
     else if (argv[i].includes('v')) mode = 'v';
+    else mode = 'n';
   }
   if (argv[i] === '--') i++;
   let status = 0;
@@ -123,6 +141,7 @@ export function unsetBuiltin(sh: Interp, argv: string[]): number {
         continue;
       }
       if (mode === 'f') sh.functions.delete(name);
+      else if (mode === 'n') sh.vars.unsetRaw(name);
       else if (mode === 'v') sh.vars.unset(name);
       else if (sh.vars.entry(name)) sh.vars.unset(name);
       else sh.functions.delete(name);
@@ -144,7 +163,7 @@ export function localBuiltin(sh: Interp, argv: string[]): number | Promise<numbe
 
 export async function declareBuiltin(sh: Interp, argv: string[]): Promise<number> {
   if (argv.length === 1 || (argv.length === 2 && argv[1] === '-p')) {
-    await printVars(sh, 'declare --', () => true);
+    await printVars(sh, () => true);
     return 0;
   }
   if (argv[1] === '-f' || argv[1] === '-F') {
@@ -165,13 +184,20 @@ async function declareInScope(sh: Interp, argv: string[], local: boolean): Promi
   let status = 0;
   const flags = new Set<string>();
   let remove = false;
-  for (const a of argv.slice(1)) {
-    if (/^[-+][a-zA-Z]+$/.test(a)) {
-      remove = a[0] === '+';
-      for (const c of a.slice(1)) flags.add(c);
+  const args = argv.slice(1);
+  while (args.length > 0 && /^[-+][a-zA-Z]+$/.test(args[0])) {
+    const a = args.shift()!;
+    remove = a[0] === '+';
+    for (const c of a.slice(1)) flags.add(c);
+  }
+  if (args[0] === '--') args.shift();
+  if (flags.has('p')) return printNamed(sh, argv[0], args);
+  for (const a of args) {
+    const { name, value, append } = splitAssign(a);
+    if (flags.has('n') && isName(name)) {
+      status = declareNameref(sh, argv[0], name, value, remove, local) || status;
       continue;
     }
-    const { name, value, append } = splitAssign(a);
     const arrayLiteral = value !== undefined && /^\(.*\)$/s.test(value);
     if (!isName(name)) {
       status = fail(sh, argv[0], `\`${a}': not a valid identifier`);
@@ -208,6 +234,34 @@ async function declareInScope(sh: Interp, argv: string[], local: boolean): Promi
     }
   }
   return status;
+}
+
+/** declare -n / +n name[=target]: the reference itself is set, never what it refers to. */
+function declareNameref(
+  sh: Interp,
+  cmd: string,
+  name: string,
+  value: string | undefined,
+  remove: boolean,
+  local: boolean,
+): number {
+  if (value !== undefined && !remove) {
+    if (value === name)
+      return fail(sh, cmd, `${name}: nameref variable self references not allowed`);
+    if (!isName(value) && !/^[A-Za-z_][A-Za-z0-9_]*\[.+\]$/s.test(value))
+      return fail(sh, cmd, `\`${value}': invalid variable name for name reference`);
+  }
+  if (local) sh.vars.declareLocal(name);
+  let v = sh.vars.rawEntry(name);
+  if (v?.readonly) return fail(sh, cmd, `${name}: readonly variable`);
+  if (!v) {
+    v = { value: undefined, exported: false, readonly: false };
+    sh.vars.vars.set(name, v);
+  }
+  if (v.array || v.assoc) return fail(sh, cmd, `${name}: reference variable cannot be an array`);
+  v.nameref = !remove || undefined;
+  if (value !== undefined) v.value = value;
+  return 0;
 }
 
 export function shiftBuiltin(sh: Interp, argv: string[]): number {

@@ -1,0 +1,91 @@
+/**
+ * bash features beyond POSIX (namerefs, select, coproc, bash's special variables, wait
+ * statuses, associative array order), each script compared with the real bash: stdout,
+ * stderr (with the script name prefix removed) and exit status.
+ */
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are shell code
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireTool, tempDir } from '@strata/common/testing';
+import t, { type Test } from 'tap';
+import { binBuilt, binPath, run } from './helpers.js';
+
+interface Case {
+  name: string;
+  script: string;
+  input?: string;
+}
+
+/** Runs each script as a file under bash and strata-sh and compares everything visible. */
+async function compareWithBash(t: Test, cases: Case[]): Promise<void> {
+  const bash = requireTool(t, 'bash');
+  if (!bash) return;
+  if (!binBuilt()) {
+    t.fail(`${binPath} is missing: build first`);
+    return;
+  }
+  const dir = tempDir(t, 'strata-parity-');
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LC_ALL: 'C.UTF-8' };
+  for (const c of cases) {
+    const file = join(dir, 'script.sh');
+    writeFileSync(file, c.script);
+    const expected = await run(bash, ['script.sh'], { cwd: dir, env, input: c.input });
+    const actual = await run(process.execPath, [binPath, 'script.sh'], {
+      cwd: dir,
+      env,
+      input: c.input,
+    });
+    const clean = (s: string) => s.replaceAll('script.sh: ', '');
+    t.same(
+      { stdout: actual.stdout, stderr: clean(actual.stderr), status: actual.status },
+      { stdout: expected.stdout, stderr: clean(expected.stderr), status: expected.status },
+      c.name,
+    );
+  }
+}
+
+t.test('namerefs', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'local -n in a function assigns the caller-named variable',
+      script: 'f() { local -n r=$1; r=5; }; f q; echo $q\n',
+    },
+    {
+      name: 'read, assign, ${!ref}, unset through the reference, declare -p',
+      script:
+        'x=1; declare -n r=x; declare -p r; echo ${!r} $r; r=2; echo $x\n' +
+        'unset r; declare -p x; declare -p r; echo $?\n',
+    },
+    {
+      name: 'reference to an array element',
+      script:
+        'declare -n e="arr[2]"; e=7; declare -p arr; echo $e\n' +
+        'i=1; declare -n g="arr[i+2]"; g=9; echo "${arr[@]}"; unset e; declare -p arr e\n',
+    },
+    {
+      name: 'an unset nameref takes its first assignment as the name',
+      script: 'declare -n u; u=zz; declare -p u; echo "[$u]"; declare -p u zz; zz=3; echo $u\n',
+    },
+    {
+      name: 'self reference, invalid names, circular chains',
+      script:
+        'declare -n r=r; echo $?; declare -n r=1x; echo $?; declare -n r="a b"; echo $?\n' +
+        'declare -n a=b; declare -n b=a; echo "[$a]"; declare -p a b\n',
+    },
+    {
+      name: 'arrays and associative arrays through local -n',
+      script:
+        'g() { local -n arr=$1; arr+=(x y); echo ${#arr[@]} "${arr[@]}" "${!arr[@]}"; }\n' +
+        'list=(1); g list; declare -p list\n' +
+        'declare -A m; h() { local -n mm=$1; mm[k]=v; echo "${mm[k]}"; }; h m; declare -p m\n',
+    },
+    {
+      name: 'unset -n, +n, attributes apply to the target, chains',
+      script:
+        'declare -n r2=q; q=5; echo ${r2}; unset -n r2; declare -p r2; echo $q\n' +
+        'declare -i n=3; declare -n rn=n; rn+=4; echo $n\n' +
+        'declare -n r=x; declare +n r; declare -p r\n' +
+        'v=end; declare -n c1=c2 c2=v; echo $c1; c1=new; echo $v; typeset -n t=v; echo $t\n',
+    },
+  ]),
+);
