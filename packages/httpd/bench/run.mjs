@@ -4,7 +4,8 @@
 // goes first; a 1 KiB and a 1 MiB file, and the 1 KiB file with requests pipelined 16 deep
 // (pipeline.lua), where one wrk thread costs less per request than the server and so can load
 // more than one server core. Prints medians of req/s, p99 latency and the server's CPU time per
-// request (utime+stime from /proc, children included), with ratios.
+// request (utime+stime from /proc, children included), with ratios. The 1 MiB file is also
+// measured streamed from disk (strata-httpd --cache-max-file 64kb) rather than from the cache.
 //
 //   pnpm --filter @strata/httpd bench            (ROUNDS=5 DURATION=5s by default)
 import { execFileSync, spawn } from 'node:child_process';
@@ -83,12 +84,14 @@ async function startProcess(command, args) {
   };
 }
 
-const strataHttpd = (workers) => async (port) =>
-  startProcess(process.execPath, [
-    BIN,
-    ...['--port', String(port), '--root', root, '--workers', String(workers)],
-    ...['--log-level', 'error'],
-  ]);
+const strataHttpd =
+  (workers, extra = []) =>
+  async (port) =>
+    startProcess(process.execPath, [
+      BIN,
+      ...['--port', String(port), '--root', root, '--workers', String(workers)],
+      ...['--log-level', 'error', ...extra],
+    ]);
 
 const SERVERS = {
   'strata-httpd': strataHttpd(0),
@@ -96,8 +99,13 @@ const SERVERS = {
   nginx: async (port) =>
     startNginx({ nginx: nginxPath, root, port, dir: join(work, `nginx-${port}`) }),
   'strata-httpd x2': strataHttpd(2),
+  // Files above --cache-max-file are streamed from disk in --read-chunk pieces.
+  'strata-httpd streamed': strataHttpd(0, ['--cache-max-file', '64kb']),
 };
 if (!nginxPath) delete SERVERS.nginx;
+/** Servers measured on some cases only (the others would repeat another server's figures). */
+const ONLY = { 'strata-httpd streamed': ['1m.bin'] };
+const measures = (name, caseName) => ONLY[name]?.includes(caseName) ?? true;
 
 /** CPU ticks of a process and all its descendants. */
 function cpuTicks(pid) {
@@ -173,6 +181,7 @@ for (let round = 0; round < ROUNDS; round++) {
       await waitForPort(port);
       for (const testCase of CASES) {
         const file = testCase.name;
+        if (!measures(name, file)) continue;
         execFileSync(wrk, ['-t1', '-c10', '-d1s', `http://127.0.0.1:${port}/${testCase.file}`]); // warm-up
         const before = cpuTicks(server.pid);
         const run = runWrk(port, testCase);
@@ -207,6 +216,7 @@ for (const file of FILES) {
   const node = summary('node:http', file);
   const nginx = SERVERS.nginx ? summary('nginx', file) : undefined;
   for (const name of names) {
+    if (!measures(name, file)) continue;
     const s = summary(name, file);
     console.log(
       `| ${file} | ${name} | ${s.rps.toFixed(0)} | ${ms(s.p99)} | ${s.cpu.toFixed(1)} | ${ratio(s.rps, node.rps)} | ${nginx ? ratio(s.rps, nginx.rps) : '-'} | ${ratio(s.cpu, node.cpu)} | ${nginx ? ratio(s.cpu, nginx.cpu) : '-'} |`,
