@@ -95,6 +95,7 @@ export type CompoundBody =
   | { type: 'if'; clauses: { cond: List; body: List }[]; elseBody?: List }
   | { type: 'while'; until: boolean; cond: List; body: List }
   | { type: 'for'; name: string; words: Word[] | undefined; body: List }
+  | { type: 'select'; name: string; words: Word[] | undefined; body: List }
   | { type: 'cfor'; init: Word; cond: Word; step: Word; body: List }
   | { type: 'case'; word: Word; items: CaseItem[] }
   | { type: 'arith'; expr: Word }

@@ -30,6 +30,7 @@ import type {
   Word,
 } from './ast.js';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins/index.js';
+import { readBuiltin } from './builtins/read.js';
 import { evalCondExpr } from './builtins/test-expr.js';
 import { cpuTimes } from './cputime.js';
 import { ExpansionError, Expander } from './expand.js';
@@ -51,6 +52,7 @@ import { osPipe, privateTempPath } from './os-pipe.js';
 import { interruptState } from './signals.js';
 import { ParseError, Parser } from './parser.js';
 import { quoteForTrace } from './quote.js';
+import { selectedItem, selectMenu } from './select.js';
 import { ReadonlyError, VarStore } from './vars.js';
 
 /** An assignment to a readonly variable: the rest of the command line is skipped. */
@@ -712,6 +714,8 @@ export class Interp {
         return this.runFor(cmd.name, cmd.words, cmd.body);
       case 'cfor':
         return this.runCFor(cmd);
+      case 'select':
+        return this.runSelect(cmd.name, cmd.words, cmd.body);
       case 'case':
         return this.runCase(cmd);
       case 'arith': {
@@ -819,13 +823,21 @@ export class Interp {
     return status;
   }
 
-  private async runFor(name: string, words: Word[] | undefined, body: List): Promise<number> {
-    const items = words ? await this.expander.expandWords(words) : this.positional.slice();
+  /**
+   * The loop around a body for `for` and `select`: `next` sets up each iteration and says
+   * whether there is one (a number ends the loop with that status).
+   */
+  private async runLoop(body: List, next: () => Promise<boolean | number>): Promise<number> {
     let status = 0;
     this.loopDepth++;
     try {
-      for (const item of items) {
-        this.setVar(name, item);
+      for (;;) {
+        const go = await next();
+        if (go === false) break;
+        if (go !== true) {
+          status = go;
+          break;
+        }
         const r = await this.loopBody(body);
         status = this.status;
         if (r === 'break') break;
@@ -835,6 +847,43 @@ export class Interp {
     }
     this.status = status;
     return status;
+  }
+
+  private async runFor(name: string, words: Word[] | undefined, body: List): Promise<number> {
+    const items = words ? await this.expander.expandWords(words) : this.positional.slice();
+    let i = 0;
+    return this.runLoop(body, async () => {
+      if (i >= items.length) return false;
+      this.setVar(name, items[i++]);
+      return true;
+    });
+  }
+
+  /**
+   * select: the menu and PS3 on stderr, a line read as `read` reads it into REPLY, `name` set
+   * to the chosen item (empty when the reply is not a listed number). An empty line shows the
+   * menu again; end of input prints a newline and ends the loop with status 1, as bash.
+   */
+  private async runSelect(name: string, words: Word[] | undefined, body: List): Promise<number> {
+    const items = words ? await this.expander.expandWords(words) : this.positional.slice();
+    let showMenu = true;
+    return this.runLoop(body, async () => {
+      for (;;) {
+        if (items.length === 0) return false;
+        if (showMenu) this.writeErr(selectMenu(items, this.getVar('COLUMNS')));
+        this.writeErr(this.getVar('PS3') ?? '#? ');
+        if ((await readBuiltin(this, ['read'])) !== 0) {
+          await this.write(1, '\n').catch(() => {});
+          return 1;
+        }
+        const reply = this.getVar('REPLY') ?? '';
+        showMenu = reply === '';
+        if (!showMenu) {
+          this.setVar(name, selectedItem(items, reply));
+          return true;
+        }
+      }
+    });
   }
 
   private async runCFor(cmd: Compound & { type: 'cfor' }): Promise<number> {

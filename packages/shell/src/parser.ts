@@ -49,6 +49,7 @@ const RESERVED = new Set([
   'while',
   'until',
   'for',
+  'select',
   'in',
   '{',
   '}',
@@ -380,6 +381,9 @@ export class Parser {
           return this.parseWhile(rw === 'until', line);
         case 'for':
           return this.parseFor(line);
+        case 'select':
+          this.pos += 6;
+          return this.parseNameInWords('select', line);
         case 'case':
           return this.parseCase(line);
         case 'function':
@@ -475,6 +479,12 @@ export class Parser {
       const [init, cond, step] = pieces.map((p) => parseArithText(p, this.options));
       return this.withRedirs({ type: 'cfor', init, cond, step, body, redirs: [], line });
     }
+    return this.parseNameInWords('for', line);
+  }
+
+  /** The rest of `for name [in words]; do ...; done`, and the same for `select`. */
+  private parseNameInWords(type: 'for' | 'select', line: number): Compound {
+    this.skipBlanks();
     const w = this.readWord();
     if (!w || !NAME_RE.test(w.raw)) this.error(`\`${w?.raw ?? ''}': not a valid identifier`);
     const name = w.raw;
@@ -497,7 +507,7 @@ export class Parser {
       this.pos++;
     }
     const body = this.parseDoGroup();
-    return this.withRedirs({ type: 'for', name, words, body, redirs: [], line });
+    return this.withRedirs({ type, name, words, body, redirs: [], line });
   }
 
   private parseCase(line: number): Compound {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool, tempDir } from '@strata/common/testing';
 import t, { type Test } from 'tap';
-import { binBuilt, binPath, run } from './helpers.js';
+import { binBuilt, binPath, prng, run } from './helpers.js';
 
 interface Case {
   name: string;
@@ -89,3 +89,34 @@ t.test('namerefs', (t) =>
     },
   ]),
 );
+
+t.test('select', (t) => {
+  const rand = prng(20261126);
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  // menus of every shape: item counts across digit widths, item lengths, terminal widths
+  let menus = '';
+  for (let i = 0; i < 60; i++) {
+    const count = int(1, i % 3 === 0 ? 130 : 25);
+    const items = Array.from({ length: count }, (_, k) => `i${k}${'x'.repeat(int(0, 14))}`);
+    const columns = [5, 20, 33, 40, 64, 80, 100, 132][int(0, 7)];
+    menus += `COLUMNS=${columns}; select x in ${items.join(' ')}; do :; done </dev/null\n`;
+  }
+  return compareWithBash(t, [
+    {
+      name: 'replies: numbers, blanks, signs, junk, backslashes, empty line, EOF',
+      script: 'select x in a bb ccc; do echo "x=[$x] R=[$REPLY]"; done; echo st=$?\n',
+      input: '1\n\n3\nfoo\n 2 \n+1\n0\n4\na\\b\n-1\n01\n',
+    },
+    {
+      name: 'PS3, positional parameters, break, return, continue, redirected input',
+      script:
+        'PS3="pick: "; set -- p q; select x; do echo $x; break; done; echo st=$?\n' +
+        'f() { select x in a b; do echo $x; return 3; done; }; f; echo st=$?\n' +
+        'select x in a b; do echo $x; continue; echo no; done; echo st=$?\n' +
+        'select x in; do echo never; done; echo st=$?\n' +
+        'select x in a b; do echo $x; done </dev/null; echo st=$?\n',
+      input: '2\n1\n2\n1\n',
+    },
+    { name: 'generated menu layouts', script: menus },
+  ]);
+});

@@ -8,19 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool, tempDir } from '@strata/common/testing';
 import t from 'tap';
-import { binBuilt, binPath, run } from './helpers.js';
-
-/** mulberry32: a tiny deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { binBuilt, binPath, prng, run } from './helpers.js';
 
 const rand = prng(20261126);
 const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)];
