@@ -139,6 +139,12 @@ export const HTTPD_OPTIONS = {
     min: 1,
     description: 'file descriptors open at once for streaming (requests wait beyond)',
   },
+  aio: {
+    type: 'boolean',
+    default: false,
+    description:
+      'read streamed files in the thread pool (as nginx aio threads) instead of in the event loop',
+  },
   readChunk: {
     type: 'size',
     default: 256 * 1024,

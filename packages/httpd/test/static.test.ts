@@ -247,49 +247,69 @@ t.test('range limits: --max-ranges and overlapping ranges', async (t) => {
   t.equal(await range('bytes=0-20,5-25'), 200, 'overlaps adding up to more than the file');
 });
 
-t.test('large files stream whole to undici', async (t) => {
-  const big = randomBytes(5 * 1024 * 1024 + 3);
-  const root = makeRoot(t, { 'big.bin': big });
-  const { port } = await startHttpd(t, root, ['--cache-max-file', '64kb', '--read-chunk', '64kb']);
-  const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-  const response = await undiciRequest(`http://127.0.0.1:${port}/big.bin`);
-  t.equal(response.statusCode, 200);
-  const body = Buffer.from(await response.body.arrayBuffer());
-  t.equal(sha(body), sha(big));
-  const head = await undiciRequest(`http://127.0.0.1:${port}/big.bin`, { method: 'HEAD' });
-  t.equal(head.headers['content-length'], String(big.length));
-  await head.body.dump();
-});
+// Streamed files are read in the event loop by default and in the thread pool with --aio.
+for (const [label, flags] of [
+  ['', []],
+  [' (--aio)', ['--aio']],
+] as const) {
+  t.test(`large files stream whole to undici${label}`, async (t) => {
+    const big = randomBytes(5 * 1024 * 1024 + 3);
+    const root = makeRoot(t, { 'big.bin': big });
+    const { port } = await startHttpd(t, root, [
+      '--cache-max-file',
+      '64kb',
+      '--read-chunk',
+      '64kb',
+      ...flags,
+    ]);
+    const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+    const response = await undiciRequest(`http://127.0.0.1:${port}/big.bin`);
+    t.equal(response.statusCode, 200);
+    const body = Buffer.from(await response.body.arrayBuffer());
+    t.equal(sha(body), sha(big));
+    const head = await undiciRequest(`http://127.0.0.1:${port}/big.bin`, { method: 'HEAD' });
+    t.equal(head.headers['content-length'], String(big.length));
+    await head.body.dump();
+  });
 
-t.test('concurrent streams reusing read buffers each get their own bytes', async (t) => {
-  // Many clients, some reading slowly, share the pool of read buffers: a buffer reused while
-  // the socket still held it would show up as another file's bytes in a body.
-  const files = Object.fromEntries(
-    Array.from({ length: 4 }, (_, k) => [`f${k}.bin`, randomBytes(300 * 1024 + k)]),
-  );
-  const root = makeRoot(t, files);
-  const { port } = await startHttpd(t, root, ['--cache-max-file', '4kb', '--read-chunk', '16kb']);
-  const names = Object.keys(files);
-  const results = await Promise.all(
-    Array.from({ length: 16 }, (_, k) => {
-      const [first, second] = [names[k % 4]!, names[(k + 1) % 4]!];
-      const input = `GET /${first} HTTP/1.1\r\nHost: x\r\n\r\nGET /${second} HTTP/1.1\r\nHost: x\r\nRange: bytes=1000-99999\r\n\r\n`;
-      // Every other client sends its requests in pieces, so reads and writes interleave.
-      const pieces = k % 2 === 0 ? input : [input.slice(0, 30), input.slice(30)];
-      return exchange(port, pieces, { expect: 2, timeoutMs: 60_000, gapMs: 20 }).then((result) => ({
-        result,
-        first,
-        second,
-      }));
-    }),
-  );
-  for (const { result, first, second } of results) {
-    const [whole, ranged] = result.responses;
-    t.ok(whole?.body.equals(files[first]!), `${first} whole`);
-    t.equal(ranged?.status, 206);
-    t.ok(ranged?.body.equals(files[second]!.subarray(1000, 100000)), `${second} range`);
-  }
-});
+  t.test(`concurrent streams reusing read buffers each get their own bytes${label}`, async (t) => {
+    // Many clients, some reading slowly, share the pool of read buffers: a buffer reused while
+    // the socket still held it would show up as another file's bytes in a body.
+    const files = Object.fromEntries(
+      Array.from({ length: 4 }, (_, k) => [`f${k}.bin`, randomBytes(300 * 1024 + k)]),
+    );
+    const root = makeRoot(t, files);
+    const { port } = await startHttpd(t, root, [
+      '--cache-max-file',
+      '4kb',
+      '--read-chunk',
+      '16kb',
+      ...flags,
+    ]);
+    const names = Object.keys(files);
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, k) => {
+        const [first, second] = [names[k % 4]!, names[(k + 1) % 4]!];
+        const input = `GET /${first} HTTP/1.1\r\nHost: x\r\n\r\nGET /${second} HTTP/1.1\r\nHost: x\r\nRange: bytes=1000-99999\r\n\r\n`;
+        // Every other client sends its requests in pieces, so reads and writes interleave.
+        const pieces = k % 2 === 0 ? input : [input.slice(0, 30), input.slice(30)];
+        return exchange(port, pieces, { expect: 2, timeoutMs: 60_000, gapMs: 20 }).then(
+          (result) => ({
+            result,
+            first,
+            second,
+          }),
+        );
+      }),
+    );
+    for (const { result, first, second } of results) {
+      const [whole, ranged] = result.responses;
+      t.ok(whole?.body.equals(files[first]!), `${first} whole`);
+      t.equal(ranged?.status, 206);
+      t.ok(ranged?.body.equals(files[second]!.subarray(1000, 100000)), `${second} range`);
+    }
+  });
+}
 
 t.test('precompressed siblings and Vary', async (t) => {
   const js = 'console.log("hello");\n'.repeat(50);

@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { type FileHandle, open, readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
@@ -7,6 +7,7 @@ import { httpDate } from '@strata/common/http';
 import { LRUCache } from 'lru-cache';
 import { type ContentType, contentTypeOf } from './mime.js';
 import { Semaphore } from './semaphore.js';
+import { type StreamFile, openStreamFile } from './stream-file.js';
 
 export type Encoding = 'br' | 'gzip';
 export const ENCODINGS: readonly Encoding[] = ['br', 'gzip'];
@@ -188,19 +189,19 @@ export class FileCache {
   }
 
   /** Opens a file for streaming, counted against the open-file limit until closeFile(). */
-  async openFile(path: string): Promise<FileHandle> {
+  async openFile(path: string, aio: boolean): Promise<StreamFile> {
     await this.files.acquire();
     try {
-      return await open(path, 'r');
+      return await openStreamFile(path, aio);
     } catch (err) {
       this.files.release();
       throw err;
     }
   }
 
-  async closeFile(handle: FileHandle): Promise<void> {
+  async closeFile(file: StreamFile): Promise<void> {
     try {
-      await handle.close();
+      await file.close();
     } finally {
       this.files.release();
     }

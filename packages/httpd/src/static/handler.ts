@@ -338,16 +338,17 @@ export class StaticHandler {
     rep: Representation,
     plan: Part[],
   ): Promise<void> {
-    const handle = await this.cache.openFile(rep.path!);
+    const config = this.config();
+    const file = await this.cache.openFile(rep.path!, config.aio);
     try {
-      const info = await handle.stat();
+      const info = await file.stat();
       if (info.size !== rep.size || info.mtimeMs !== rep.mtimeMs) {
         this.cache.invalidate(relative);
         throw new FileChangedError();
       }
       this.writePlanHead(response, entry, rep, plan);
       const parts: Part[] = plan.length === 0 ? [{ start: 0, end: rep.size - 1 }] : plan;
-      const chunkSize = this.config().readChunk;
+      const chunkSize = config.readChunk;
       this.readBuffers.resize(chunkSize);
       const inFlight = new InFlightChunks(this.readBuffers);
       for (const part of parts) {
@@ -361,7 +362,7 @@ export class StaticHandler {
           const length = Math.min(chunkSize, part.end - position + 1);
           inFlight.release(response.conn.pendingOutput);
           const buffer = this.readBuffers.take();
-          const { bytesRead } = await handle.read(buffer, 0, length, position);
+          const bytesRead = await file.read(buffer, length, position);
           if (bytesRead === 0) {
             // The file shrank after its length was sent: the response cannot be completed.
             response.conn.destroy(new FileChangedError());
@@ -376,7 +377,7 @@ export class StaticHandler {
       response.end();
       inFlight.release(response.conn.pendingOutput);
     } finally {
-      await this.cache.closeFile(handle);
+      await this.cache.closeFile(file);
     }
   }
 }
