@@ -3,6 +3,7 @@ import type { CommandSpec, ClientView } from '../commands/types.js';
 import type { Database } from '../keyspace/database.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import { RequestDecoder } from '../protocol/request-decoder.js';
+import type { AclUser } from './acl/user.js';
 import type { BlockedState } from './blocking.js';
 import { Context } from './context.js';
 import type { KvServer } from './kv-server.js';
@@ -29,7 +30,8 @@ export class Client implements ClientView {
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   authenticated: boolean;
-  user = 'default';
+  /** The ACL user this client runs as (`default` until AUTH). */
+  aclUser: AclUser;
   libName = '';
   libVersion = '';
 
@@ -68,12 +70,18 @@ export class Client implements ClientView {
     db: Database,
   ) {
     this.db = db;
-    this.authenticated = server.config.get('requirepass') === '';
+    this.aclUser = server.acl.defaultUser;
+    this.authenticated = !server.acl.authRequired;
     this.decoder = new RequestDecoder({
       maxBulkLength: server.config.int('proto-max-bulk-len'),
       maxQueryBuffer: server.config.int('client-query-buffer-limit'),
     });
     this.ctx = new Context(this, server);
+  }
+
+  /** The user's name, as CLIENT LIST and ACL WHOAMI show it. */
+  get user(): string {
+    return this.aclUser.name;
   }
 
   get dbIndex(): number {

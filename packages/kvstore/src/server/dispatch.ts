@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { CommandError } from '../command-error.js';
+import { clientInfoLine } from '../commands/connection/client.js';
 import type { CommandSpec } from '../commands/types.js';
+import { type Denial, denialError } from './acl/acl.js';
 import type { BlockedState } from './blocking.js';
 import type { Client } from './client.js';
 import type { KvServer } from './kv-server.js';
@@ -39,7 +41,37 @@ function rejectCommand(
   if (client.multi) client.multiError = true;
   if (spec && fullName) server.stats.command(fullName).rejected++;
   server.stats.recordError(message);
+  if (spec?.name === 'exec') {
+    // Redis's execCommandAbort: a refused EXEC discards the transaction.
+    client.multi = undefined;
+    client.multiError = false;
+    client.dirtyCas = false;
+    server.watch.unwatchAll(client);
+    client.reply.error(
+      `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`,
+    );
+    return;
+  }
   client.reply.error(message);
+}
+
+/** Logs a denied command in ACL LOG. */
+export function logDenial(
+  server: KvServer,
+  client: Client,
+  denial: Denial | { reason: 'auth'; object: string },
+  username = client.user,
+): void {
+  server.acl.addLogEntry(
+    {
+      reason: denial.reason,
+      context: client.multi || client.inExec ? 'multi' : 'toplevel',
+      object: denial.object,
+      username,
+      clientInfo: clientInfoLine(client),
+    },
+    server.config.int('acllog-max-len'),
+  );
 }
 
 /**
@@ -61,6 +93,7 @@ export function processCommand(server: KvServer, client: Client, argv: string[])
     return;
   }
   const { spec, fullName } = resolved;
+  client.lastCommand = fullName;
   const arity = spec.arity;
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
     rejectCommand(
@@ -72,9 +105,17 @@ export function processCommand(server: KvServer, client: Client, argv: string[])
     );
     return;
   }
-  if (!client.authenticated && !spec.flags.includes('no_auth')) {
+  if (!client.authenticated && server.acl.authRequired && !spec.flags.includes('no_auth')) {
     rejectCommand(server, client, 'NOAUTH Authentication required.', spec, fullName);
     return;
+  }
+  if (client.aclUser.restricted) {
+    const denial = server.acl.check(client.aclUser, spec, fullName, argv);
+    if (denial) {
+      logDenial(server, client, denial);
+      rejectCommand(server, client, denialError(denial), spec, fullName);
+      return;
+    }
   }
   if (client.inSubscribedMode && !SUBSCRIBED_ALLOWED.has(spec.name)) {
     rejectCommand(

@@ -6,6 +6,7 @@ import { Database, type KeyspaceHooks } from '../keyspace/database.js';
 import type { Entry } from '../keyspace/entry.js';
 import { Persistence } from '../persistence/persistence.js';
 import { ProtocolError, QueryBufferLimitError } from '../protocol/request-decoder.js';
+import { Acl } from './acl/acl.js';
 import { BlockingManager, type BlockedState } from './blocking.js';
 import { Client } from './client.js';
 import { processCommand, runServe } from './dispatch.js';
@@ -44,6 +45,8 @@ export class KvServer implements KeyspaceHooks {
   readonly dbs: Database[] = [];
   readonly clients = new Map<number, Client>();
   readonly stats = new ServerStats();
+  /** Users, their permissions and the ACL log. */
+  readonly acl: Acl;
   readonly pubsub = new PubSub(this);
   readonly notifier = new Notifier(this.pubsub);
   readonly blocking = new BlockingManager(this);
@@ -77,6 +80,7 @@ export class KvServer implements KeyspaceHooks {
   constructor(options: KvServerOptions) {
     this.config = options.config;
     this.logger = options.logger;
+    this.acl = new Acl(this.table, this.config);
     this.configFile = options.configFile;
     this.onShutdown = options.onShutdown;
     const count = this.config.int('databases');

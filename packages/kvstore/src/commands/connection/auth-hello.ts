@@ -1,27 +1,22 @@
-import { timingSafeEqual } from 'node:crypto';
 import { CommandError } from '../../command-error.js';
 import type { Client } from '../../server/client.js';
 import { internals } from '../../server/context.js';
+import { logDenial } from '../../server/dispatch.js';
 import type { KvServer } from '../../server/kv-server.js';
 import { defineCommand } from '../define.js';
 import { validateClientName } from './client-name.js';
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'latin1');
-  const y = Buffer.from(b, 'latin1');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Checks credentials for the only user, 'default'; throws WRONGPASS. */
-function authenticate(server: KvServer, client: Client, user: string, password: string): void {
-  const required = server.config.get('requirepass');
-  if (user !== 'default' || (required !== '' && !safeEqual(password, required))) {
+/** Logs the client in as `username`; throws WRONGPASS (and logs it in ACL LOG) otherwise. */
+function authenticate(server: KvServer, client: Client, username: string, password: string): void {
+  const user = server.acl.authenticate(username, password);
+  if (!user) {
+    logDenial(server, client, { reason: 'auth', object: client.ctx.argv[0]! }, username);
     throw new CommandError(WRONGPASS);
   }
   client.authenticated = true;
-  client.user = user;
+  client.aclUser = user;
 }
 
 export const auth = defineCommand({
@@ -35,7 +30,7 @@ export const auth = defineCommand({
     const { argv } = ctx;
     if (argv.length > 3) throw new CommandError('ERR syntax error');
     const { server, client } = internals(ctx);
-    if (argv.length === 2 && server.config.get('requirepass') === '') {
+    if (argv.length === 2 && server.acl.defaultUser.nopass) {
       throw new CommandError(
         'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       );
@@ -83,9 +78,9 @@ export const hello = defineCommand({
       }
     }
     if (credentials) authenticate(server, client, credentials[0], credentials[1]);
-    if (!client.authenticated) {
+    if (!client.authenticated && server.acl.authRequired) {
       throw new CommandError(
-        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
       );
     }
     if (name !== undefined) client.name = name;

@@ -39,8 +39,8 @@ export const reset = defineCommand({
     client.replyMode = 'on';
     client.skipNext = false;
     client.noEvict = false;
-    client.authenticated = server.config.get('requirepass') === '';
-    client.user = 'default';
+    client.aclUser = server.acl.defaultUser;
+    client.authenticated = !server.acl.authRequired;
     ctx.reply.simple('RESET');
   },
 });

@@ -1,11 +1,18 @@
 import { CommandError } from '../../command-error.js';
 import { internals } from '../../server/context.js';
-import { call } from '../../server/dispatch.js';
+import { call, logDenial } from '../../server/dispatch.js';
 import { defineCommand } from '../define.js';
 
 const common = {
   group: 'transactions',
   flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const,
+};
+
+/** Redis's reasons in the NOPERM error of a queued command EXEC may no longer run. */
+const EXEC_DENIAL_REASONS = {
+  command: 'no permission to execute the command or subcommand',
+  key: 'no permission to touch the specified keys',
+  channel: 'no permission to access one of the channels used as arguments',
 };
 
 export const multi = defineCommand({
@@ -57,7 +64,20 @@ export const exec = defineCommand({
     client.inExec = true;
     server.persistence.beginTransaction();
     try {
-      for (const { spec, argv, fullName } of queued) call(server, client, spec, argv, fullName);
+      for (const { spec, argv, fullName } of queued) {
+        const denial = client.aclUser.restricted
+          ? server.acl.check(client.aclUser, spec, fullName, argv)
+          : undefined;
+        if (denial) {
+          // Permissions may have changed since the command was queued (Redis rechecks too).
+          logDenial(server, client, denial);
+          ctx.reply.error(
+            `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${EXEC_DENIAL_REASONS[denial.reason]}`,
+          );
+          continue;
+        }
+        call(server, client, spec, argv, fullName);
+      }
     } finally {
       server.persistence.endTransaction();
       client.inExec = false;
