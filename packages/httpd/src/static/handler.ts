@@ -375,7 +375,7 @@ export class StaticHandler {
         }
       }
       response.end();
-      inFlight.release(response.conn.pendingOutput);
+      inFlight.releaseWhenSent(response.conn);
     } finally {
       await this.cache.closeFile(file);
     }
