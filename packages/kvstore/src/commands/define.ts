@@ -25,14 +25,18 @@ export interface CommandDefinition
   keys?: readonly [number, number, number];
   /** Extra ACL categories beyond the group's and the flags' ones. */
   categories?: readonly string[];
+  /** The group's category does not apply (SORT is `generic` but not in @keyspace in Redis). */
+  withoutGroupCategory?: boolean;
 }
 
 /** Fills the derivable parts of a CommandSpec: key positions default and group category. */
 export function defineCommand(definition: CommandDefinition): CommandSpec {
   const [firstKey, lastKey, step] = definition.keys ?? [0, 0, 0];
-  const groupCategory = GROUP_CATEGORY[definition.group];
+  const groupCategory = definition.withoutGroupCategory
+    ? undefined
+    : GROUP_CATEGORY[definition.group];
   const categories = [...(groupCategory ? [groupCategory] : []), ...(definition.categories ?? [])];
-  const { keys: _keys, ...rest } = definition;
+  const { keys: _keys, withoutGroupCategory: _without, ...rest } = definition;
   return { ...rest, firstKey, lastKey, step, categories };
 }
 

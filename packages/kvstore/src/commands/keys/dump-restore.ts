@@ -76,6 +76,7 @@ export const restore = defineCommand({
   flags: ['write', 'denyoom'],
   keys: [1, 1, 1],
   group: 'generic',
+  categories: ['@dangerous'],
   summary: 'Create a key using the provided serialized value, previously obtained using DUMP.',
   since: '2.6.0',
   handler(ctx) {

@@ -151,6 +151,8 @@ export const sort = defineCommand({
   flags: ['write', 'denyoom', 'movablekeys'],
   keys: [1, 1, 1],
   group: 'generic',
+  withoutGroupCategory: true,
+  categories: ['@set', '@sortedset', '@list', '@dangerous'],
   summary: 'Sort the elements in a list, set or sorted set',
   since: '1.0.0',
   getKeys(argv) {
@@ -169,6 +171,8 @@ export const sortRo = defineCommand({
   flags: ['readonly'],
   keys: [1, 1, 1],
   group: 'generic',
+  withoutGroupCategory: true,
+  categories: ['@set', '@sortedset', '@list', '@dangerous'],
   summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',
   since: '7.0.0',
   handler: (ctx) => sortGeneric(ctx, true),

@@ -84,7 +84,12 @@ function replyDocs(ctx: CommandContext, spec: CommandSpec): void {
 }
 
 const sub = (definition: Omit<CommandDefinition, 'group' | 'flags'>) =>
-  defineCommand({ group: 'server', flags: ['loading', 'stale'], ...definition });
+  defineCommand({
+    group: 'server',
+    flags: ['loading', 'stale'],
+    categories: ['@connection'],
+    ...definition,
+  });
 
 const count = sub({
   name: 'count',
