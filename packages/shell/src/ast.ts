@@ -96,6 +96,7 @@ export type CompoundBody =
   | { type: 'while'; until: boolean; cond: List; body: List }
   | { type: 'for'; name: string; words: Word[] | undefined; body: List }
   | { type: 'select'; name: string; words: Word[] | undefined; body: List }
+  | { type: 'coproc'; name: string; command: Command; text: string }
   | { type: 'cfor'; init: Word; cond: Word; step: Word; body: List }
   | { type: 'case'; word: Word; items: CaseItem[] }
   | { type: 'arith'; expr: Word }

@@ -47,7 +47,7 @@ import {
   type SpawnStdio,
   WriteStreamFd,
 } from './io.js';
-import { JobTable } from './jobs.js';
+import { type Job, JobTable } from './jobs.js';
 import { osPipe, privateTempPath } from './os-pipe.js';
 import { interruptState } from './signals.js';
 import { ParseError, Parser } from './parser.js';
@@ -63,6 +63,31 @@ export class InterruptSignal {}
 
 let loopTicks = 0;
 const YIELD_EVERY = 256;
+
+/**
+ * The shell's write ends of coproc pipes still open. They are closed when the process exits:
+ * a coproc running inside this process is blocked in a thread-pool read of that pipe, and
+ * Node's exit waits for the thread (bash's coprocs likewise see end of input when it exits).
+ */
+const liveCoprocInputs = new Set<Fd>();
+let closeCoprocInputsAtExit = false;
+
+function trackCoprocInput(fd: Fd): void {
+  liveCoprocInputs.add(fd);
+  if (closeCoprocInputsAtExit) return;
+  closeCoprocInputsAtExit = true;
+  process.on('exit', () => {
+    for (const input of liveCoprocInputs) input.close();
+  });
+}
+
+/** A started coprocess: its variable name, its job and the shell's two ends. */
+interface Coproc {
+  name: string;
+  job: Job;
+  read: { n: number; fd: Fd };
+  write: { n: number; fd: Fd };
+}
 
 export class ExitSignal {
   constructor(readonly status: number) {}
@@ -312,6 +337,8 @@ export class Interp {
     c.enclosingLoops = this.loopDepth + this.enclosingLoops;
     c.loopDepth = 0;
     c.pendingSignals = [];
+    c.coprocs = [];
+    c.newestCoproc = undefined;
     c.exitTrapRan = false;
     (c as { expander: Expander }).expander = new Expander(c);
     (c as { arithScope: ArithScope }).arithScope = c.makeArithScope();
@@ -716,6 +743,8 @@ export class Interp {
         return this.runCFor(cmd);
       case 'select':
         return this.runSelect(cmd.name, cmd.words, cmd.body);
+      case 'coproc':
+        return this.startCoproc(cmd);
       case 'case':
         return this.runCase(cmd);
       case 'arith': {
@@ -1006,6 +1035,7 @@ export class Interp {
     } finally {
       if (this.persistRedirections) {
         this.persistRedirections = false;
+        if (this.coprocs.length > 0) this.closeCoprocEnds(saved);
       } else {
         if (opened.length > 0) for (const f of opened) f.close();
         this.io = saved;
@@ -1246,6 +1276,8 @@ export class Interp {
     argv: string[],
     assigned: Record<string, string>,
   ): Promise<number> {
+    // a background `cat &` runs in this process: $! is known now, not when it ends
+    this.reportNotSpawned();
     let broken = false;
     // Writes are fire-and-forget for the utility; the next stdin read waits for them to drain.
     let pendingWrite: Promise<void> | undefined;
@@ -1424,6 +1456,8 @@ export class Interp {
       this.jobs.foreground.add(child);
       child.once('exit', (code, signal) => {
         this.jobs.foreground.delete(child);
+        // bash reaps its finished coprocesses when it waits for a foreground child
+        if (this.coprocs.length > 0) this.disposeFinishedCoprocs();
         if (failed) return;
         const status =
           code ?? 128 + ((signal && (osConstants.signals as Record<string, number>)[signal]) || 0);
@@ -1434,11 +1468,12 @@ export class Interp {
 
   // ---- background jobs ----
 
-  private async startBackground(ao: AndOr): Promise<void> {
+  private async startBackground(ao: AndOr, setup?: (sub: Interp) => void): Promise<Job> {
     const sub = this.clone();
     if (!this.opts.interactive && !this.opts.monitor) {
       sub.io.set(0, new DataFd(Buffer.alloc(0)));
     }
+    setup?.(sub);
     const job = this.jobs.add(ao);
     // the job's commands and subshells get their own scope, so `kill %n` can reach them
     sub.jobs = new JobTable();
@@ -1472,6 +1507,87 @@ export class Interp {
     job.promise.then((status) => job.finish(status));
     if (started) await Promise.race([started, job.promise]);
     this.lastBgPid = job.pid;
+    return job;
+  }
+
+  /** Coprocesses started by this shell whose variables and fds are not yet disposed of. */
+  private coprocs: Coproc[] = [];
+  private newestCoproc: Coproc | undefined;
+
+  /**
+   * coproc: the command runs in the background with its stdin and stdout on two pipes; NAME
+   * holds the shell's ends ([0] reads its output, [1] writes its input), NAME_PID its pid.
+   */
+  private async startCoproc(cmd: Compound & { type: 'coproc' }): Promise<number> {
+    // bash remembers only the newest coproc, and warns when it is still running
+    const last = this.newestCoproc;
+    if (last && last.job.status === undefined && this.coprocs.includes(last))
+      this.diag(`warning: execute_coproc: coproc [${last.job.pid}:${last.name}] still exists`);
+    const toChild = osPipe();
+    const fromChild = osPipe();
+    if (!toChild || !fromChild) {
+      for (const fd of [...(toChild ?? []), ...(fromChild ?? [])]) closeSync(fd);
+      this.diag('coproc: cannot make a pipe');
+      this.status = 1;
+      return 1;
+    }
+    const childEnds = [new PipeReadFd(toChild[0], false), new OsFd(fromChild[1], true)];
+    const first: Pipeline = { bang: false, time: false, commands: [cmd.command], pipeStderr: [] };
+    const job = await this.startBackground({ first, rest: [], text: cmd.text }, (sub) => {
+      sub.io.set(0, childEnds[0]);
+      sub.io.set(1, childEnds[1]);
+    });
+    void job.promise.then(() => {
+      for (const end of childEnds) end.close();
+    });
+    // bash moves four descriptors high and keeps the first and the last (63 and 60 at first)
+    const high = this.freeFdsBelow(64, 4);
+    const read = { n: high[0], fd: new PipeReadFd(fromChild[0], false) };
+    const write = { n: high[3], fd: new OsFd(toChild[1], true) };
+    this.io.set(read.n, read.fd);
+    this.io.set(write.n, write.fd);
+    trackCoprocInput(write.fd);
+    this.vars.setArray(cmd.name, [String(read.n), String(write.n)]);
+    this.vars.set(`${cmd.name}_PID`, String(job.pid));
+    this.newestCoproc = { name: cmd.name, job, read, write };
+    this.coprocs.push(this.newestCoproc);
+    this.status = 0;
+    return 0;
+  }
+
+  /**
+   * After `exec N>&-`: a coproc end that `before` had and the table no longer has really
+   * closes, so the coproc sees end of input (other closed fds may be shared with jobs).
+   */
+  private closeCoprocEnds(before: FdTable): void {
+    for (const c of this.coprocs)
+      for (const end of [c.read, c.write])
+        if (before.get(end.n) === end.fd && this.io.get(end.n) !== end.fd) end.fd.close();
+  }
+
+  /** The `count` highest fd numbers below `limit` that the shell is not using. */
+  private freeFdsBelow(limit: number, count: number): number[] {
+    const free: number[] = [];
+    for (let n = limit - 1; n > 9 && free.length < count; n--) if (!this.io.get(n)) free.push(n);
+    return free;
+  }
+
+  /**
+   * A finished coproc loses its variables and fds when bash would reap it: after a wait
+   * (the built-in, or for a foreground child), not as soon as it ends.
+   */
+  disposeFinishedCoprocs(): void {
+    this.coprocs = this.coprocs.filter((c) => {
+      if (c.job.status === undefined) return true;
+      liveCoprocInputs.delete(c.write.fd);
+      for (const end of [c.read, c.write]) {
+        end.fd.close();
+        if (this.io.fds.get(end.n) === end.fd) this.io.fds.delete(end.n);
+      }
+      this.vars.unsetRaw(c.name);
+      this.vars.unsetRaw(`${c.name}_PID`);
+      return false;
+    });
   }
 
   /**
@@ -1591,15 +1707,39 @@ export class Interp {
     return opened;
   }
 
+  /** Reads, or with `value` sets, the `name` or `name[sub]` of a {var} redirection. */
+  private fdVariable(ref: string, value?: string): string | undefined {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$/.exec(ref);
+    if (!m) {
+      if (value !== undefined) this.setVar(ref, value);
+      return value ?? this.getVar(ref);
+    }
+    const [, name, sub] = m;
+    if (this.vars.isAssoc(name)) {
+      if (value !== undefined) this.vars.setKey(name, sub, value);
+      return value ?? this.vars.getKey(name, sub);
+    }
+    const index = Number(this.arith(sub));
+    if (value !== undefined) this.vars.setIndexed(name, index, value);
+    return value ?? this.vars.getIndexed(name, index);
+  }
+
   private async applyRedir(r: Redir, table: FdTable): Promise<Fd | undefined> {
     const op = r.op;
     const defaultFd = op[0] === '<' && op !== '<>' ? 0 : op === '<>' ? 0 : 1;
     let fdNum = r.fd ?? defaultFd;
-    if (r.fdVar) {
+    const closing =
+      (op === '<&' || op === '>&') && r.target.length === 1 && r.target[0].type === 'lit'
+        ? r.target[0].value === '-'
+        : false;
+    if (r.fdVar && closing) {
+      // {var}>&- closes the descriptor whose number the variable holds
+      fdNum = Number(this.fdVariable(r.fdVar));
+    } else if (r.fdVar) {
       // bash leaves {var} descriptors open, so each allocation takes a new number
       fdNum = nextFreeFd(table, this.fdVarFloor);
       this.fdVarFloor = fdNum + 1;
-      this.setVar(r.fdVar, String(fdNum));
+      this.fdVariable(r.fdVar, String(fdNum));
     }
     if (op === '<<' || op === '<<-') {
       const hd = r.heredoc!;

@@ -50,6 +50,7 @@ const RESERVED = new Set([
   'until',
   'for',
   'select',
+  'coproc',
   'in',
   '{',
   '}',
@@ -59,6 +60,9 @@ const RESERVED = new Set([
   ']]',
   'time',
 ]);
+
+/** Reserved words that begin a compound command. */
+const COMPOUND_STARTS = new Set(['{', 'if', 'while', 'until', 'for', 'select', 'case', '[[']);
 
 /** Words that end a compound list. */
 const LIST_END = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
@@ -384,6 +388,8 @@ export class Parser {
         case 'select':
           this.pos += 6;
           return this.parseNameInWords('select', line);
+        case 'coproc':
+          return this.parseCoproc(line);
         case 'case':
           return this.parseCase(line);
         case 'function':
@@ -480,6 +486,36 @@ export class Parser {
       return this.withRedirs({ type: 'cfor', init, cond, step, body, redirs: [], line });
     }
     return this.parseNameInWords('for', line);
+  }
+
+  /** At a compound command: `(`, `{`, `if`, `while`... */
+  private atCompound(): boolean {
+    this.skipBlanks();
+    if (this.src[this.pos] === '(') return true;
+    const rw = this.peekReserved();
+    return rw !== undefined && COMPOUND_STARTS.has(rw);
+  }
+
+  /**
+   * coproc [NAME] compound-command | coproc simple-command. A NAME is only taken before a
+   * compound command; otherwise the first word is the command, as in bash.
+   */
+  private parseCoproc(line: number): Compound {
+    this.pos += 6;
+    const start = this.pos;
+    let name = 'COPROC';
+    if (!this.atCompound()) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*(?=[ \t])/.exec(this.src.slice(this.pos, this.pos + 256));
+      if (m) {
+        const save = this.pos;
+        this.pos += m[0].length;
+        if (this.atCompound()) name = m[0];
+        else this.pos = save;
+      }
+    }
+    const command = this.parseCommand();
+    const text = this.src.slice(start, this.pos).trim();
+    return { type: 'coproc', name, command, text, redirs: [], line };
   }
 
   /** The rest of `for name [in words]; do ...; done`, and the same for `select`. */
@@ -851,7 +887,7 @@ export class Parser {
     const save = this.pos;
     let fd: number | undefined;
     let fdVar: string | undefined;
-    const m = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})(?=[<>])/.exec(
+    const m = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]+\])?\})(?=[<>])/.exec(
       this.src.slice(this.pos, this.pos + 40),
     );
     if (m) {

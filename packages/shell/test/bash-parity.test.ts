@@ -14,6 +14,8 @@ interface Case {
   name: string;
   script: string;
   input?: string;
+  /** Parts of the output that legitimately differ (pids), replaced by `#` on both sides. */
+  mask?: RegExp;
 }
 
 /** Runs each script as a file under bash and strata-sh and compares everything visible. */
@@ -35,10 +37,10 @@ async function compareWithBash(t: Test, cases: Case[]): Promise<void> {
       env,
       input: c.input,
     });
-    const clean = (s: string) => s.replaceAll('script.sh: ', '');
+    const clean = (s: string) => s.replaceAll('script.sh: ', '').replace(c.mask ?? /^\b$/, '#');
     t.same(
-      { stdout: actual.stdout, stderr: clean(actual.stderr), status: actual.status },
-      { stdout: expected.stdout, stderr: clean(expected.stderr), status: expected.status },
+      { stdout: clean(actual.stdout), stderr: clean(actual.stderr), status: actual.status },
+      { stdout: clean(expected.stdout), stderr: clean(expected.stderr), status: expected.status },
       c.name,
     );
   }
@@ -120,3 +122,35 @@ t.test('select', (t) => {
     { name: 'generated menu layouts', script: menus },
   ]);
 });
+
+t.test('coproc', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'coproc cat: fds, pid, a round trip, closing its input, wait, variables gone',
+      script:
+        'coproc cat; echo ${COPROC[@]}; [ "$COPROC_PID" = "$!" ] && echo pid ok\n' +
+        'echo hi >&${COPROC[1]}; read -u ${COPROC[0]} l; echo got $l\n' +
+        'echo more >&${COPROC[1]}; exec {COPROC[1]}>&-; cat <&${COPROC[0]}\n' +
+        'wait $COPROC_PID; echo st=$?; declare -p COPROC COPROC_PID\n',
+    },
+    {
+      name: 'named compound coproc, exit status through wait',
+      script:
+        'coproc B { read x; echo "B:$x"; exit 4; }; echo ${B[@]}; echo ping >&${B[1]}\n' +
+        'read -u ${B[0]} l; echo $l; p=$B_PID; wait $p; echo st=$?; declare -p B\n' +
+        'coproc ( echo sub; exit 3 ); p=$COPROC_PID; read -u ${COPROC[0]} l; echo $l\n' +
+        'wait $p; echo st=$?\n',
+    },
+    {
+      name: 'a second coproc while one runs: the warning, the next descriptors',
+      script:
+        'coproc cat; coproc cat; echo ${COPROC[@]}\n' +
+        'coproc c3 { cat; }; echo ${c3[@]}; exec {c3[1]}>&-; wait $c3_PID; echo st=$?\n',
+      mask: /\[\d+:/g,
+    },
+    {
+      name: 'NAME before a simple command is the command',
+      script: 'coproc nosuchcmd_c3 cat; wait; echo st=$?\n',
+    },
+  ]),
+);

@@ -4,6 +4,14 @@ import type { Interp } from '../interp.js';
 import { fail, out } from './util.js';
 
 export async function waitBuiltin(sh: Interp, argv: string[]): Promise<number> {
+  try {
+    return await waitFor(sh, argv);
+  } finally {
+    sh.disposeFinishedCoprocs();
+  }
+}
+
+async function waitFor(sh: Interp, argv: string[]): Promise<number> {
   const args = argv.slice(1).filter((a) => a !== '-n' && a !== '-f');
   if (args.length === 0) {
     for (const job of sh.jobs.jobs.slice()) {
