@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { setLongOption, setOptionLetter } from './builtins/set.js';
+import { CallStack } from './call-stack.js';
 import { ExitSignal } from './interp.js';
 import { OsFd } from './io.js';
 import { Shell } from './shell.js';
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
   }
   const shell = new Shell({ argv0: p.argv0, args: p.args, interactive: false });
   const sh = shell.interp;
+  sh.callStack = new CallStack(p.script, p.command !== undefined);
+  sh.callStack.sync(sh.vars);
   if (p.command !== undefined) sh.commandSource = 'c';
   else if (p.script === undefined) sh.commandSource = 's';
   for (const [c, on] of p.letters) {

@@ -12,6 +12,7 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -32,6 +33,7 @@ import type {
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins/index.js';
 import { readBuiltin } from './builtins/read.js';
 import { evalCondExpr } from './builtins/test-expr.js';
+import { CallStack } from './call-stack.js';
 import { cpuTimes } from './cputime.js';
 import { ExpansionError, Expander } from './expand.js';
 import { matchPattern } from './glob.js';
@@ -63,6 +65,22 @@ export class InterruptSignal {}
 
 let loopTicks = 0;
 const YIELD_EVERY = 256;
+
+/** The bash version reported in BASH_VERSION and BASH_VERSINFO. */
+const BASH_RELEASE = [5, 2, 15] as const;
+
+/** $MACHTYPE as GNU names it (BASH_VERSINFO[5]). */
+function machType(): string {
+  if (process.arch === 'x64') return `x86_64-pc-${process.platform}-gnu`;
+  if (process.arch === 'arm64') return `aarch64-unknown-${process.platform}-gnu`;
+  return `${process.arch}-unknown-${process.platform}-gnu`;
+}
+
+/** $EPOCHREALTIME: seconds since the epoch with microseconds, from the high-resolution clock. */
+function epochRealtime(): string {
+  const micros = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+  return `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`;
+}
 
 /**
  * The shell's write ends of coproc pipes still open. They are closed when the process exits:
@@ -210,6 +228,10 @@ export class Interp {
   isSubshell = false;
   /** Source of input while inside `source`, for `return`. */
   sourceDepth = 0;
+  /** FUNCNAME, BASH_SOURCE, BASH_LINENO. */
+  callStack = new CallStack(undefined, false);
+  /** How many subshells deep this is ($BASH_SUBSHELL). */
+  subshellLevel = 0;
   hash: Map<string, string>;
   /** How the commands arrive, the last letter of $-: c (-c string), s (standard input). */
   commandSource: 'c' | 's' | undefined;
@@ -313,6 +335,21 @@ export class Interp {
     if (pwd) pwd.exported = true;
     set('OPTIND', '1');
     this.vars.set('SHELL', this.vars.get('SHELL') ?? '/bin/sh');
+    // the bash release whose behaviour this shell follows (the tests compare against it)
+    this.vars.set('BASH_VERSION', `${BASH_RELEASE.join('.')}(1)-release`);
+    this.vars.unsetRaw('BASH_VERSINFO');
+    this.vars.setArray('BASH_VERSINFO', [...BASH_RELEASE.map(String), '1', 'release', machType()]);
+    this.vars.entry('BASH_VERSINFO')!.readonly = true;
+    const [host, , ...os] = machType().split('-');
+    set('MACHTYPE', machType());
+    set('HOSTTYPE', host);
+    set('OSTYPE', os.join('-'));
+  }
+
+  /** Whether a simple command's first word is literally the name of a function. */
+  private namesFunction(cmd: SimpleCommand): boolean {
+    const first = cmd.words[0];
+    return first?.length === 1 && first[0].type === 'lit' && this.functions.has(first[0].value);
   }
 
   /** A copy of the state for a subshell. */
@@ -338,6 +375,8 @@ export class Interp {
     c.loopDepth = 0;
     c.pendingSignals = [];
     c.coprocs = [];
+    c.callStack = this.callStack.clone();
+    c.subshellLevel = this.subshellLevel + 1;
     c.newestCoproc = undefined;
     c.exitTrapRan = false;
     (c as { expander: Expander }).expander = new Expander(c);
@@ -381,6 +420,14 @@ export class Interp {
         return String(Math.floor((Date.now() - this.startTime) / 1000));
       case 'BASHPID':
         return String(process.pid);
+      case 'BASH_SUBSHELL':
+        return String(this.subshellLevel);
+      case 'EPOCHSECONDS':
+        return String(Math.floor(Date.now() / 1000));
+      case 'EPOCHREALTIME':
+        return epochRealtime();
+      case 'SRANDOM':
+        return String(randomBytes(4).readUInt32BE(0));
     }
     return this.vars.get(name);
   }
@@ -595,6 +642,9 @@ export class Interp {
     const stages = p.commands.map(async (cmd, i) => {
       const inShell = lastpipe && i === n - 1;
       const sub = inShell ? this : this.clone();
+      // bash counts a compound or function stage as a subshell, a command or `( )` not again
+      if (cmd.type === 'subshell' || (cmd.type === 'simple' && !this.namesFunction(cmd)))
+        sub.subshellLevel = this.subshellLevel;
       const savedIo = this.io;
       if (inShell) this.io = this.io.copy();
       let out: PipeOutFd | undefined;
@@ -684,6 +734,7 @@ export class Interp {
         return this.runSimple(cmd);
       case 'funcdef':
         this.functions.set(cmd.name, cmd);
+        this.callStack.definedIn.set(cmd.name, this.callStack.current);
         this.status = 0;
         return 0;
       default:
@@ -1208,9 +1259,8 @@ export class Interp {
     }
     const savedPositional = this.positional;
     this.positional = argv.slice(1);
-    const savedFuncname = this.vars.getArray('FUNCNAME');
-    this.vars.vars.delete('FUNCNAME');
-    this.vars.setArray('FUNCNAME', [fn.name, ...(savedFuncname ?? [])]);
+    const source = this.callStack.definedIn.get(fn.name) ?? this.callStack.current;
+    this.callStack.push(this.vars, { name: fn.name, source, line: this.lineno });
     this.vars.pushFrame();
     this.funcDepth++;
     for (const fd of this.io.fds.values()) if (fd instanceof PipeOutFd) fd.direct = false;
@@ -1226,8 +1276,7 @@ export class Interp {
       this.funcDepth--;
       this.vars.popFrame();
       this.positional = savedPositional;
-      if (savedFuncname && savedFuncname.length > 0) this.vars.setArray('FUNCNAME', savedFuncname);
-      else this.vars.vars.delete('FUNCNAME');
+      this.callStack.pop(this.vars);
     }
   }
 

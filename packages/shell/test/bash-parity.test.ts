@@ -154,3 +154,39 @@ t.test('coproc', (t) =>
     },
   ]),
 );
+
+t.test('special variables', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'BASH_VERSINFO and BASH_VERSION agree; BASH_VERSINFO is readonly',
+      script:
+        'echo ${#BASH_VERSINFO[@]}; v=${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]}.${BASH_VERSINFO[2]}\n' +
+        '[ "$BASH_VERSION" = "$v(${BASH_VERSINFO[3]})-${BASH_VERSINFO[4]}" ] && echo consistent\n' +
+        '[ "${BASH_VERSINFO[5]}" = "$MACHTYPE" ] && echo machtype; echo $HOSTTYPE $OSTYPE\n' +
+        'declare -p BASH_VERSINFO | sed "s/=(.*//"; (BASH_VERSINFO[0]=3); echo $?\n',
+    },
+    {
+      name: 'BASH_SUBSHELL in subshells, substitutions, pipelines and jobs',
+      script:
+        'echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL)); echo $(echo $BASH_SUBSHELL)\n' +
+        'echo "${BASH_SUBSHELL}" | cat; (echo $BASH_SUBSHELL) | cat; { echo $BASH_SUBSHELL; } | cat\n' +
+        'f() { echo $BASH_SUBSHELL; }; f | cat; echo $BASH_SUBSHELL & wait\n',
+    },
+    {
+      name: 'EPOCHSECONDS, EPOCHREALTIME, SRANDOM, BASHPID shapes',
+      script:
+        '[[ $EPOCHSECONDS =~ ^[0-9]{10}$ ]] && echo seconds; [[ $EPOCHREALTIME =~ ^[0-9]{10}\\.[0-9]{6}$ ]] && echo real\n' +
+        'a=$EPOCHSECONDS; b=${EPOCHREALTIME%.*}; (( b - a < 2 )) && echo close\n' +
+        '[[ $SRANDOM =~ ^[0-9]+$ ]] && [ "$SRANDOM" != "$SRANDOM" ] && echo srandom; [ "$BASHPID" = "$$" ] && echo pid\n',
+    },
+    {
+      name: 'FUNCNAME, BASH_SOURCE, BASH_LINENO and LINENO through functions and source',
+      script:
+        'printf \'echo "in: ${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}|$LINENO"\\nh() { echo "h: ${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}|$LINENO"; }\\n\' > lib.sh\n' +
+        'f() {\n  . ./lib.sh\n  h\n  g\n}\n' +
+        'g() {\n  echo "g: ${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}|$LINENO"\n}\n' +
+        'f\n. ./lib.sh\nh\necho "top: ${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}|${#FUNCNAME[@]}"\n' +
+        'bash_c=$(eval \'k() { echo "${FUNCNAME[*]}"; }; k\'); echo "$bash_c"\n',
+    },
+  ]),
+);

@@ -42,6 +42,9 @@ export async function sourceBuiltin(sh: Interp, argv: string[]): Promise<number>
   if (args.length > 1) sh.positional = args.slice(1);
   sh.sourceDepth++;
   sh.status = 0;
+  const definingSource = sh.callStack.current;
+  sh.callStack.current = args[0];
+  sh.callStack.push(sh.vars, { name: 'source', source: args[0], line: sh.lineno });
   try {
     return await sh.runSource(src);
   } catch (e) {
@@ -51,6 +54,8 @@ export async function sourceBuiltin(sh: Interp, argv: string[]): Promise<number>
     }
     throw e;
   } finally {
+    sh.callStack.pop(sh.vars);
+    sh.callStack.current = definingSource;
     sh.sourceDepth--;
     if (args.length > 1) sh.positional = savedPositional;
   }
