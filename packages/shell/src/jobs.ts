@@ -65,7 +65,14 @@ export class JobTable {
     return undefined;
   }
 
+  /** Statuses of jobs already waited for, by pid: bash answers `wait $pid` again with them. */
+  readonly reaped = new Map<number, number>();
+
   remove(job: Job): void {
+    if (job.status !== undefined) {
+      this.reaped.set(job.pid, job.status);
+      this.reaped.set(job.pseudoPid, job.status);
+    }
     const i = this.jobs.indexOf(job);
     if (i >= 0) this.jobs.splice(i, 1);
     if (this.jobs.length === 0) this.nextId = 1;

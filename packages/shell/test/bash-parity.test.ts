@@ -190,3 +190,26 @@ t.test('special variables', (t) =>
     },
   ]),
 );
+
+t.test('wait statuses', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'wait, wait -n, wait -p, ids, unknown ids, repeated waits, bad options',
+      script: [
+        'wait -n; echo "n-none=$?"',
+        'wait; echo "none=$?"',
+        'wait 12345; echo "nochild=$?"',
+        'wait %1; echo "nojob=$?"',
+        '(exit 3) & wait -n; echo "n=$?"',
+        '(exit 4) & (sleep 0.3; exit 5) & wait -n; echo "n-first=$?"; wait; echo "all=$?"',
+        '(exit 6) & p=$!; wait $p; echo "p=$?"; wait $p; echo "again=$?"',
+        '(exit 7) & wait; echo "plain=$?"',
+        'wait -n 999999; echo "n-bad=$?"',
+        '(exit 8) & p=$!; wait -p id -n; echo "p-n=$? $([ "$id" = "$p" ] && echo same)"',
+        'wait -x; echo "badopt=$?"',
+        '(exit 9) & q=$!; (exit 10) & wait $q $!; echo "two=$?"',
+        '(exit 11) & q=$!; sleep 0.1 & wait -n $q; echo "n-id=$?"; wait',
+      ].join('\n'),
+    },
+  ]),
+);

@@ -1,6 +1,7 @@
 /** wait, jobs, kill, fg, bg. */
 import { constants } from 'node:os';
 import type { Interp } from '../interp.js';
+import type { Job } from '../jobs.js';
 import { fail, out } from './util.js';
 
 export async function waitBuiltin(sh: Interp, argv: string[]): Promise<number> {
@@ -11,30 +12,67 @@ export async function waitBuiltin(sh: Interp, argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * wait [-fn] [-p var] [id...]: no ids waits for every job (status 0); ids wait for each (the
+ * last one's status); -n for whichever job ends first (127 when there is none). -p names a
+ * variable for the pid waited for. A pid already waited for gives its status again.
+ */
 async function waitFor(sh: Interp, argv: string[]): Promise<number> {
-  const args = argv.slice(1).filter((a) => a !== '-n' && a !== '-f');
-  if (args.length === 0) {
-    for (const job of sh.jobs.jobs.slice()) {
-      await job.promise;
-      sh.jobs.remove(job);
+  let any = false;
+  let pidVar: string | undefined;
+  let i = 1;
+  for (; i < argv.length && /^-./.test(argv[i]); i++) {
+    const a = argv[i];
+    if (a === '--') {
+      i++;
+      break;
     }
+    for (let j = 1; j < a.length; j++) {
+      if (a[j] === 'n') any = true;
+      else if (a[j] === 'p') {
+        pidVar = a.slice(j + 1) || argv[++i];
+        break;
+      } else if (a[j] !== 'f') {
+        fail(sh, 'wait', `-${a[j]}: invalid option`);
+        sh.writeErr('wait: usage: wait [-fn] [-p var] [id ...]\n');
+        return 2;
+      }
+    }
+  }
+  const specs = argv.slice(i);
+  if (pidVar !== undefined) sh.vars.unset(pidVar);
+  const jobs: Job[] = [];
+  let status = 0;
+  for (const spec of specs) {
+    const job = sh.jobs.find(spec);
+    if (job) jobs.push(job);
+    else if (!any && sh.jobs.reaped.has(Number(spec))) status = sh.jobs.reaped.get(Number(spec))!;
+    else status = fail(sh, 'wait', notFound(spec, any), 127);
+  }
+  if (any) {
+    const candidates = specs.length > 0 ? jobs : sh.jobs.jobs.slice();
+    if (candidates.length === 0) return 127;
+    const first = await Promise.race(candidates.map((j) => j.promise.then(() => j)));
+    return reap(sh, first, pidVar);
+  }
+  if (specs.length === 0) {
+    for (const job of sh.jobs.jobs.slice()) await reap(sh, job, undefined);
     return 0;
   }
-  let status = 0;
-  for (const spec of args) {
-    const job = sh.jobs.find(spec);
-    if (!job) {
-      status = fail(
-        sh,
-        'wait',
-        spec.startsWith('%') ? `${spec}: no such job` : `pid ${spec} is not a child of this shell`,
-        127,
-      );
-      continue;
-    }
-    status = await job.promise;
-    sh.jobs.remove(job);
-  }
+  for (const job of jobs) status = await reap(sh, job, pidVar);
+  return status;
+}
+
+function notFound(spec: string, any: boolean): string {
+  if (spec.startsWith('%') || any) return `${spec}: no such job`;
+  return `pid ${spec} is not a child of this shell`;
+}
+
+/** Waits for one job, forgets it, and reports its pid in the -p variable. */
+async function reap(sh: Interp, job: Job, pidVar: string | undefined): Promise<number> {
+  const status = await job.promise;
+  sh.jobs.remove(job);
+  if (pidVar !== undefined) sh.setVar(pidVar, String(job.pid));
   return status;
 }
 
