@@ -35,5 +35,11 @@ export function buildOptionTable(): OptionTable {
     for (const alias of param.aliases ?? [])
       table[alias] = { ...spec, description: `alias of ${param.name}` };
   }
+  table.user = {
+    type: 'string',
+    description: "an ACL user, as a redis.conf 'user' line: --user 'alice on >secret ~* +@all'",
+    env: false,
+    repeatable: true,
+  };
   return table;
 }

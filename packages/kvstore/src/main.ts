@@ -67,6 +67,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     config,
     logger,
     configFile: options.config as string | undefined,
+    users: options.user as string[] | undefined,
     onShutdown: () => process.exit(0),
   });
   try {

@@ -25,6 +25,8 @@ export interface KvServerOptions {
   configFile?: string | undefined;
   /** Called when SHUTDOWN asks the process to exit. */
   onShutdown?: () => void;
+  /** `user <name> <rules...>` lines of the config file (without the `user` keyword). */
+  users?: readonly string[] | undefined;
 }
 
 /** Output buffer classes of client-output-buffer-limit. */
@@ -57,6 +59,7 @@ export class KvServer implements KeyspaceHooks {
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly configFile: string | undefined;
+  private readonly configUsers: readonly string[];
   /** Changes since the last successful save (Redis's server.dirty). */
   dirty = 0;
   loading = false;
@@ -83,6 +86,7 @@ export class KvServer implements KeyspaceHooks {
     this.acl = new Acl(this.table, this.config);
     this.configFile = options.configFile;
     this.onShutdown = options.onShutdown;
+    this.configUsers = options.users ?? [];
     const count = this.config.int('databases');
     for (let i = 0; i < count; i++) this.dbs.push(new Database(i, this));
     this.persistence = new Persistence(this);
@@ -115,6 +119,7 @@ export class KvServer implements KeyspaceHooks {
 
   /** Loads persisted data, then listens. */
   async start(): Promise<void> {
+    this.loadUsers();
     this.loading = true;
     try {
       await this.persistence.load();
@@ -315,6 +320,24 @@ export class KvServer implements KeyspaceHooks {
     this.pausedClients.delete(client);
     this.pendingFlush.delete(client);
     this.clients.delete(client.id);
+  }
+
+  /** Users from the config file's `user` lines or the aclfile (not both, as in Redis). */
+  private loadUsers(): void {
+    const users = this.configUsers;
+    const aclfile = this.config.get('aclfile');
+    if (users.length > 0 && aclfile !== '') {
+      throw new Error(
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+      );
+    }
+    if (aclfile !== '') this.acl.loadFile(aclfile);
+    else if (users.length > 0) {
+      this.acl.loadLines(
+        users.map((line) => `user ${line}`),
+        this.configFile ?? 'config',
+      );
+    }
   }
 
   /** Closes a client (CLIENT KILL, QUIT after its reply). */

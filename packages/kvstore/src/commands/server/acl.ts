@@ -11,7 +11,7 @@ import { type CommandDefinition, defineCommand } from '../define.js';
 
 /**
  * ACL users (root selector only: no `(...)` selectors), as Redis 7.0: SETUSER rules, GETUSER,
- * DELUSER, USERS, LIST, WHOAMI, CAT, GENPASS, LOG, DRYRUN. The user `default` has requirepass as
+ * DELUSER, USERS, LIST, WHOAMI, CAT, GENPASS, LOG, DRYRUN, LOAD/SAVE of the `aclfile`. The user `default` has requirepass as
  * its password. Enforcement is in the dispatcher (src/server/dispatch.ts).
  */
 const sub = (
@@ -257,6 +257,48 @@ const dryrun = sub({
   },
 });
 
+const NO_ACLFILE =
+  'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.';
+
+const load = sub({
+  name: 'load',
+  arity: 2,
+  summary: 'Reload the ACLs from the configured ACL file',
+  since: '6.0.0',
+  handler(ctx) {
+    const { server, client } = internals(ctx);
+    const path = ctx.config('aclfile');
+    if (path === '') throw new CommandError(NO_ACLFILE);
+    server.acl.loadFile(path);
+    // Every user but default is a new object now: Redis drops the clients of the old ones.
+    for (const c of server.clients.values()) {
+      if (c.aclUser !== server.acl.defaultUser) server.killClient(c, c === client);
+    }
+    ctx.reply.ok();
+  },
+});
+
+const save = sub({
+  name: 'save',
+  arity: 2,
+  summary: 'Save the current ACL rules in the configured ACL file',
+  since: '6.0.0',
+  handler(ctx) {
+    const { server } = internals(ctx);
+    const path = ctx.config('aclfile');
+    if (path === '') throw new CommandError(NO_ACLFILE);
+    try {
+      server.acl.saveFile(path);
+    } catch (err) {
+      server.logger.warn({ err, path }, 'ACL SAVE failed');
+      throw new CommandError(
+        'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
+      );
+    }
+    ctx.reply.ok();
+  },
+});
+
 const help = sub({
   name: 'help',
   arity: 2,
@@ -302,7 +344,21 @@ export const acl = defineCommand({
   group: 'server',
   summary: 'A container for Access List Control commands',
   since: '6.0.0',
-  subcommands: [cat, deluser, dryrun, getuser, genpass, list, log, setuser, users, whoami, help],
+  subcommands: [
+    cat,
+    deluser,
+    dryrun,
+    getuser,
+    genpass,
+    list,
+    load,
+    log,
+    save,
+    setuser,
+    users,
+    whoami,
+    help,
+  ],
   handler() {
     /* container */
   },

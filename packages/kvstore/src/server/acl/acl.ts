@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { CommandError } from '../../command-error.js';
 import { keyPositions } from '../../commands/table.js';
 import type { CommandTable } from '../../commands/table.js';
@@ -63,9 +64,7 @@ export class Acl {
     private readonly config: RuntimeConfig,
   ) {
     this.index = new AclCommandIndex(table);
-    this.defaultUser = this.newUser('default');
-    for (const rule of ['on', 'nopass', '~*', '&*', '+@all'])
-      this.defaultUser.apply(rule, 'resetchannels');
+    this.defaultUser = this.initialDefault();
     this.users.set('default', this.defaultUser);
     this.setDefaultPassword(config.get('requirepass'));
     config.onChange('requirepass', (value) => this.setDefaultPassword(value));
@@ -132,6 +131,88 @@ export class Acl {
     const before = existing.clone();
     existing.copyFrom(draft);
     return { user: existing, before };
+  }
+
+  /**
+   * Users from `user` lines (redis.conf) or an aclfile, as Redis's ACLLoadFromFile: every line
+   * `user <name> <rules...>` applied to a new user; empty lines skipped. All or nothing: on any
+   * error the current users stay and the error lists every bad line. A missing `default` gets
+   * its initial rules.
+   */
+  loadLines(lines: readonly string[], source: string): void {
+    let errors = '';
+    const loaded = new Map<string, AclUser>();
+    lines.forEach((line, i) => {
+      const number = i + 1;
+      const words = line.split(' ').filter((w) => w !== '');
+      if (words.length === 0) return;
+      if (words[0] !== 'user' || words.length < 2) {
+        errors += `${source}:${number} should start with user keyword followed by the username. `;
+        return;
+      }
+      const name = words[1]!;
+      if (loaded.has(name)) {
+        errors += `WARNING: Duplicate user '${name}' found on line ${number}. `;
+        return;
+      }
+      const user = this.newUser(name);
+      if (this.pubsubDefault === 'allchannels') user.apply('allchannels', this.pubsubDefault);
+      for (const rule of words.slice(2)) {
+        try {
+          user.apply(rule, this.pubsubDefault);
+        } catch (err) {
+          if (!(err instanceof AclRuleError)) throw err;
+          errors +=
+            err.message === 'Syntax error'
+              ? `${source}:${number}: Syntax error. `
+              : `${source}:${number}: Error in applying operation '${rule}': ${err.message}. `;
+          return;
+        }
+      }
+      loaded.set(name, user);
+    });
+    if (errors) {
+      throw new CommandError(
+        `ERR ${errors}WARNING: ACL errors detected, no change to the previously active ACL rules was performed`,
+      );
+    }
+    const fileDefault = loaded.get('default');
+    this.defaultUser.copyFrom(fileDefault ?? this.initialDefault());
+    this.users.clear();
+    this.users.set('default', this.defaultUser);
+    for (const [name, user] of loaded) if (name !== 'default') this.users.set(name, user);
+  }
+
+  private initialDefault(): AclUser {
+    const user = this.newUser('default');
+    for (const rule of ['on', 'nopass', '~*', '&*', '+@all']) user.apply(rule, 'resetchannels');
+    return user;
+  }
+
+  /** ACL LOAD / startup: reads `aclfile`; throws CommandError with Redis's texts. */
+  loadFile(path: string): void {
+    let text: string;
+    try {
+      text = readFileSync(path, 'latin1');
+    } catch (err) {
+      throw new CommandError(
+        `ERR Error loading ACLs, opening file '${path}': ${(err as Error).message}`,
+      );
+    }
+    this.loadLines(
+      text.split('\n').map((l) => l.replace(/\r$/, '')),
+      path,
+    );
+  }
+
+  /** ACL SAVE: every user as an ACL LIST line, written to a temp file then renamed. */
+  saveFile(path: string): void {
+    const text = this.sortedUsers()
+      .map((u) => `${u.describe()}\n`)
+      .join('');
+    const temp = `${path}.tmp-${process.pid}`;
+    writeFileSync(temp, text, 'latin1');
+    renameSync(temp, path);
   }
 
   /** The user these credentials log in as, or undefined (unknown, disabled, wrong password). */
