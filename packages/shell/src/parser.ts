@@ -860,7 +860,7 @@ export class Parser {
     const name = m[1];
     const append = m[3] === '+';
     let index: WordPart[] | undefined;
-    if (m[2]) index = parseDqLike(m[2].slice(1, -1), 'arith', this.options);
+    if (m[2]) index = parseDqLike(m[2].slice(1, -1), 'subscript', this.options);
     this.pos += m[0].length;
     if (this.src[this.pos] === '(' && !index) {
       this.pos++;
@@ -1253,7 +1253,7 @@ export class Parser {
     if (this.src[this.pos] === '[') {
       const end = this.findBracketEnd(this.pos);
       if (end < 0) this.error("unexpected EOF while looking for `]'", true);
-      part.index = parseDqLike(this.src.slice(this.pos + 1, end), 'arith', this.options);
+      part.index = parseDqLike(this.src.slice(this.pos + 1, end), 'subscript', this.options);
       this.pos = end + 1;
     }
     if (this.src[this.pos] === '}') {
@@ -1400,10 +1400,11 @@ export class Parser {
 
   /**
    * Reads text where only `$`, backquotes and backslash are special: here-document bodies
-   * ('heredoc': backslash quotes only $ ` \ and newline) and arithmetic ('arith': double
-   * quotes are dropped as in bash).
+   * ('heredoc': backslash quotes only $ ` \ and newline), arithmetic ('arith': double
+   * quotes are dropped as in bash) and array subscripts ('subscript': as arithmetic, and
+   * single quotes quote, so `m['a b']` names the key `a b`).
    */
-  readDqLike(mode: 'heredoc' | 'arith'): Word {
+  readDqLike(mode: 'heredoc' | 'arith' | 'subscript'): Word {
     const src = this.src;
     const parts: Word = [];
     let lit = '';
@@ -1440,9 +1441,17 @@ export class Parser {
         parts.push(this.readBackquote(true));
         continue;
       }
-      if (mode === 'arith' && c === '"') {
+      if (mode !== 'heredoc' && c === '"') {
         this.pos++;
         continue;
+      }
+      if (mode === 'subscript' && c === "'") {
+        const end = src.indexOf("'", this.pos + 1);
+        if (end > 0) {
+          lit += src.slice(this.pos + 1, end);
+          this.pos = end + 1;
+          continue;
+        }
       }
       lit += c;
       this.pos++;
@@ -1500,7 +1509,11 @@ function parseArithText(text: string, options: ParserOptions): Word {
 }
 
 /** Parses here-document bodies and arithmetic text (see Parser.readDqLike). */
-export function parseDqLike(text: string, mode: 'heredoc' | 'arith', options: ParserOptions): Word {
+export function parseDqLike(
+  text: string,
+  mode: 'heredoc' | 'arith' | 'subscript',
+  options: ParserOptions,
+): Word {
   const p = new Parser(text, options);
   return p.readDqLike(mode);
 }

@@ -1,5 +1,7 @@
 /** Shell variables: scalars and indexed arrays, export/readonly flags, dynamic `local` scopes. */
 
+import { AssocArray } from './assoc.js';
+
 export interface Var {
   /** undefined for a declared but unset variable (`local x`, `export x`). */
   value: string | undefined;
@@ -9,8 +11,8 @@ export interface Var {
   readonly: boolean;
   /** declare -i: assignments are evaluated as arithmetic. */
   integer?: boolean;
-  /** declare -A: an associative array (keys in insertion order). */
-  assoc?: Map<string, string>;
+  /** declare -A: an associative array (keys in bash's hash-table order). */
+  assoc?: AssocArray;
   /** declare -n: `value` names the variable (or `name[sub]` element) this one refers to. */
   nameref?: boolean;
 }
@@ -83,7 +85,7 @@ export class VarStore {
   clone(): VarStore {
     const copy = new Map<string, Var>();
     for (const [k, v] of this.vars)
-      copy.set(k, { ...v, array: v.array?.slice(), assoc: v.assoc && new Map(v.assoc) });
+      copy.set(k, { ...v, array: v.array?.slice(), assoc: v.assoc?.clone() });
     const store = new VarStore(copy);
     store.frames = this.frames.map((f) => new Map(f));
     return store;
@@ -167,7 +169,7 @@ export class VarStore {
       this.vars.set(name, v);
     }
     if (!v.assoc) {
-      v.assoc = new Map();
+      v.assoc = new AssocArray();
       v.array = undefined;
       v.value = undefined;
     }

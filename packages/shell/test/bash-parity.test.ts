@@ -123,29 +123,32 @@ t.test('select', (t) => {
   ]);
 });
 
+// Each coproc is kept alive until the script is done with its variables: bash may reap a
+// finished coproc (and unset them) at any moment, so reading them after it ends is a race.
 t.test('coproc', (t) =>
   compareWithBash(t, [
     {
-      name: 'coproc cat: fds, pid, a round trip, closing its input, wait, variables gone',
+      name: 'coproc cat: fds, pid, round trips, closing its input, wait, variables gone',
       script:
-        'coproc cat; echo ${COPROC[@]}; [ "$COPROC_PID" = "$!" ] && echo pid ok\n' +
+        'coproc cat; echo ${COPROC[@]}; [ "$COPROC_PID" = "$!" ] && echo pid ok; p=$COPROC_PID\n' +
         'echo hi >&${COPROC[1]}; read -u ${COPROC[0]} l; echo got $l\n' +
-        'echo more >&${COPROC[1]}; exec {COPROC[1]}>&-; cat <&${COPROC[0]}\n' +
-        'wait $COPROC_PID; echo st=$?; declare -p COPROC COPROC_PID\n',
+        'echo more >&${COPROC[1]}; read -u ${COPROC[0]} l; echo got $l\n' +
+        'exec {COPROC[1]}>&-; wait $p; echo st=$?; declare -p COPROC COPROC_PID\n',
     },
     {
-      name: 'named compound coproc, exit status through wait',
+      name: 'named compound coproc and a subshell coproc, exit statuses through wait',
       script:
-        'coproc B { read x; echo "B:$x"; exit 4; }; echo ${B[@]}; echo ping >&${B[1]}\n' +
-        'read -u ${B[0]} l; echo $l; p=$B_PID; wait $p; echo st=$?; declare -p B\n' +
-        'coproc ( echo sub; exit 3 ); p=$COPROC_PID; read -u ${COPROC[0]} l; echo $l\n' +
-        'wait $p; echo st=$?\n',
+        'coproc B { read x; echo "B:$x"; read x; exit 4; }; echo ${B[@]}; p=$B_PID\n' +
+        'echo ping >&${B[1]}; read -u ${B[0]} l; echo $l; exec {B[1]}>&-\n' +
+        'wait $p; echo st=$?; declare -p B\n' +
+        'coproc ( read; echo sub; read; exit 3 ); p=$COPROC_PID; echo go >&${COPROC[1]}\n' +
+        'read -u ${COPROC[0]} l; echo $l; exec {COPROC[1]}>&-; wait $p; echo st=$?\n',
     },
     {
       name: 'a second coproc while one runs: the warning, the next descriptors',
       script:
         'coproc cat; coproc cat; echo ${COPROC[@]}\n' +
-        'coproc c3 { cat; }; echo ${c3[@]}; exec {c3[1]}>&-; wait $c3_PID; echo st=$?\n',
+        'coproc c3 { cat; }; echo ${c3[@]}; p=$c3_PID; exec {c3[1]}>&-; wait $p; echo st=$?\n',
       mask: /\[\d+:/g,
     },
     {
@@ -213,3 +216,39 @@ t.test('wait statuses', (t) =>
     },
   ]),
 );
+
+/** A script of random insertions, replacements and unsets on one associative array. */
+function assocScript(rand: () => number, poolSize: number, steps: number): string {
+  const alphabet = ['a', 'b', 'z', '0', '7', '_', '-', '.', ' ', 'é', '€', 'ü'];
+  const pool = Array.from({ length: poolSize }, () => {
+    const length = 1 + Math.floor(rand() * 6);
+    return Array.from({ length }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+  });
+  let script = 'declare -A m\n';
+  for (let i = 0; i < steps; i++) {
+    const key = pool[Math.floor(rand() * pool.length)];
+    script += rand() < 0.2 ? `unset 'm[${key}]'\n` : `m['${key}']=${i}\n`;
+  }
+  return `${script}printf '<%s>' "\${!m[@]}"; echo; printf '<%s>' "\${m[@]}"; echo; echo \${#m[@]}\n`;
+}
+
+t.test('associative array order', (t) => {
+  const rand = prng(6_2026);
+  const cases: Case[] = [
+    {
+      name: 'literal, declare -p, for loop, replace keeps the place, m=() keeps the size',
+      script:
+        'declare -A m=([a]=1 [b]=2 [c]=3 [key]=4 [" x"]=5); echo ${!m[@]}; declare -p m\n' +
+        'm[a]=9; for k in "${!m[@]}"; do printf "%s=%s " "$k" "${m[$k]}"; done; echo\n' +
+        'for i in {1..2100}; do m[k$i]=1; done; m=(); m[x1]=1 m[x2]=2 m[x3]=3 m[x4]=4; echo ${!m[@]}\n' +
+        'unset m; declare -A m; m[x1]=1 m[x2]=2 m[x3]=3 m[x4]=4; echo ${!m[@]}\n',
+    },
+  ];
+  for (let i = 0; i < 24; i++) {
+    const size = i < 16 ? 2 + Math.floor(rand() * 60) : 300 + Math.floor(rand() * 600);
+    cases.push({ name: `generated keys #${i}`, script: assocScript(rand, size, size * 2) });
+  }
+  // past 2048 keys the table grows (1024 -> 4096 buckets)
+  cases.push({ name: 'generated keys through growth', script: assocScript(rand, 30_000, 2600) });
+  return compareWithBash(t, cases);
+});

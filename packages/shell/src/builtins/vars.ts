@@ -31,7 +31,9 @@ function describeVar(name: string, v: Var): string {
     (v.exported ? 'x' : '');
   const head = `declare -${flags || '-'} ${name}`;
   if (v.assoc) {
-    const items = [...v.assoc].map(([k, x]) => `[${/^[\w.-]+$/.test(k) ? k : dq(k)}]=${dq(x)} `);
+    const items = [...v.assoc.entries()].map(
+      ([k, x]) => `[${/^[\w.-]+$/.test(k) ? k : dq(k)}]=${dq(x)} `,
+    );
     return `${head}=(${items.join('')})\n`;
   }
   if (v.array) {
@@ -133,7 +135,9 @@ export function unsetBuiltin(sh: Interp, argv: string[]): number {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/.exec(name);
     try {
       if (m && mode !== 'f') {
-        sh.vars.unsetIndex(m[1], sh.vars.isAssoc(m[1]) ? m[2] : Number(sh.arith(m[2])));
+        // a quoted key, unset 'm["a b"]', names the key inside the quotes
+        const key = m[2].replace(/^'(.*)'$|^"(.*)"$/s, '$1$2');
+        sh.vars.unsetIndex(m[1], sh.vars.isAssoc(m[1]) ? key : Number(sh.arith(m[2])));
         continue;
       }
       if (!isName(name)) {
