@@ -128,6 +128,25 @@ t.test('user lines in the config file', async (t) => {
       { t: 'bulk', v: 'user default on nopass ~* &* +@all -flushall' },
     ],
   });
+  t.same(await client.send('ACL', 'SETUSER', 'bob', 'on', 'nopass', '+ping'), {
+    t: 'simple',
+    v: 'OK',
+  });
+  t.same(await client.send('CONFIG', 'REWRITE'), { t: 'simple', v: 'OK' });
+  t.same(
+    readFileSync(conf, 'utf8').split('\n').slice(0, 4),
+    [
+      'save ""',
+      'user alice on #36296059cca8b7c7c7a52ff12abe53eb374d509d480f69bb673ac2566ea0b53f ~cache:* resetchannels -@all +get +set',
+      'user bob on nopass resetchannels -@all +ping',
+      'user default on nopass ~* &* +@all -flushall',
+    ],
+    'CONFIG REWRITE writes every user in place of the user lines',
+  );
+  t.same(await client.send('CLIENT', 'KILL', 'USER', 'nosuch'), {
+    t: 'error',
+    v: "ERR No such user 'nosuch'",
+  });
   t.same(await client.send('AUTH', 'alice', 'wonder'), { t: 'simple', v: 'OK' });
   t.same(await client.send('SET', 'cache:1', 'v'), { t: 'simple', v: 'OK' });
   const both = join(dir, 'both.conf');

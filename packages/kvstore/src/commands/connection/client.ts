@@ -165,8 +165,11 @@ const kill = sub({
         filters.push((c) => c.id === n);
       } else if (option === 'ADDR') filters.push((c) => c.address === value);
       else if (option === 'LADDR') filters.push((c) => c.localAddress === value);
-      else if (option === 'USER') filters.push((c) => c.user === value);
-      else if (option === 'TYPE') {
+      else if (option === 'USER') {
+        const user = server.acl.users.get(value);
+        if (!user) throw new CommandError(`ERR No such user '${value}'`);
+        filters.push((c) => c.aclUser === user);
+      } else if (option === 'TYPE') {
         const type = value.toLowerCase();
         if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
           throw new CommandError(`ERR Unknown client type '${value}'`);
