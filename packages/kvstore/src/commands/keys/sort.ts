@@ -1,10 +1,23 @@
 import { CommandError, Errors } from '../../command-error.js';
 import type { Database } from '../../keyspace/database.js';
 import { parseDouble } from '../../protocol/numbers.js';
+import { internals } from '../../server/context.js';
 import { ListValue } from '../../values/list.js';
 import { parseInteger, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
+
+/** BY and GET patterns read keys ACL rules cannot check: Redis requires access to all keys. */
+function fullKeyAccess(ctx: CommandContext): boolean {
+  const user = internals(ctx).client.aclUser;
+  return user.allKeys || user.keys.some((k) => k.read && k.pattern === '*');
+}
+
+function sortDenied(option: 'BY' | 'GET'): CommandError {
+  return new CommandError(
+    `ERR ${option} option of SORT denied due to insufficient ACL permissions.`,
+  );
+}
 
 /**
  * Resolves a SORT BY/GET pattern for an element: the first `*` is replaced by the element, and
@@ -61,7 +74,9 @@ function sortGeneric(ctx: CommandContext, readOnly: boolean): void {
     } else if (option === 'BY' && left >= 1) {
       by = argv[++i]!;
       if (!by.includes('*')) dontSort = true;
+      else if (!fullKeyAccess(ctx)) throw sortDenied('BY');
     } else if (option === 'GET' && left >= 1) {
+      if (!fullKeyAccess(ctx)) throw sortDenied('GET');
       gets.push(argv[++i]!);
     } else throw syntaxError();
   }
