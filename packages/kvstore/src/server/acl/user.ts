@@ -289,32 +289,45 @@ export class AclUser {
   }
 
   /**
-   * Redis 7.0's ACLDescribeSelectorCommandRules: start from +@all or -@all, then add (remove)
-   * each category in which the user still has more commands on (off) than off (on), not
-   * counting the commands of categories already emitted; then fix single commands. Redis walks
-   * single commands in its hash table's (random) order; we walk the command table's.
+   * Redis 7.0's ACLDescribeSelectorCommandRules: start from +@all or -@all, then repeatedly emit
+   * the category with the fewest differences from the commands not yet covered (ties: the most
+   * in common; it must have more in common than different), then fix single commands. Redis
+   * walks single commands in its hash table's (random) order; we walk the command table's.
    */
   commandsText(): string {
     const additive = !this.allCommands;
     const fake = new AclUser('', this.index);
     fake.applyRule(additive ? '-@all' : '+@all', 'resetchannels');
+    /** The user's bits with the emitted categories reversed, as Redis's temp selector. */
     const rest = new Set(this.allowed);
     const rules = [additive ? '-@all' : '+@all'];
-    for (const name of this.index.categoryNames) {
-      const members = this.index.category(name)!;
-      let on = 0;
-      for (const command of members) if (rest.has(command.fullName)) on++;
-      const off = members.length - on;
-      if ((additive && on > off) || (!additive && off > on)) {
-        const rule = `${additive ? '+' : '-'}@${name}`;
-        fake.applyRule(rule, 'resetchannels');
-        for (const command of members) {
-          for (const c of [command, ...(command.subcommands ?? [])])
-            if (additive) rest.delete(c.fullName);
-            else rest.add(c.fullName);
+    for (;;) {
+      let best: string | undefined;
+      let minDiff = Number.POSITIVE_INFINITY;
+      let maxSame = 0;
+      for (const name of this.index.categoryNames) {
+        const members = this.index.category(name)!;
+        let on = 0;
+        for (const command of members) if (rest.has(command.fullName)) on++;
+        const off = members.length - on;
+        const diff = additive ? off : on;
+        const same = additive ? on : off;
+        if (same > diff && (diff < minDiff || (diff === minDiff && same > maxSame))) {
+          best = name;
+          minDiff = diff;
+          maxSame = same;
         }
-        rules.push(rule);
       }
+      if (best === undefined) break;
+      const rule = `${additive ? '+' : '-'}@${best}`;
+      fake.applyRule(rule, 'resetchannels');
+      for (const command of this.index.category(best)!) {
+        for (const c of [command, ...(command.subcommands ?? [])]) {
+          if (additive) rest.delete(c.fullName);
+          else rest.add(c.fullName);
+        }
+      }
+      rules.push(rule);
     }
     const fix = (command: AclCommand) => {
       const has = this.allowed.has(command.fullName);
