@@ -615,6 +615,19 @@ t.test('seeded random rule sets, then commands as that user', async (t) => {
       withoutCommands(described[0]),
       `GETUSER ${rules.join(' ')}`,
     );
+    // Our ACL LIST line, applied to another user, must describe the same user (ACL SAVE/LOAD).
+    const line = (await admin.ours.send('ACL', 'LIST')) as Reply;
+    const own =
+      line.t === 'array'
+        ? line.v.find((l) => l.t === 'bulk' && l.v.startsWith('user u '))
+        : undefined;
+    const ownRules = own?.t === 'bulk' ? own.v.split(' ').slice(2) : [];
+    await admin.ours.send('ACL', 'SETUSER', 'copy', 'reset', ...ownRules);
+    t.same(
+      await admin.ours.send('ACL', 'GETUSER', 'copy'),
+      await admin.ours.send('ACL', 'GETUSER', 'u'),
+      `ACL LIST round trip: ${ownRules.join(' ')}`,
+    );
     await check(user, ['AUTH', 'u', 'x']);
     for (let i = 0; i < 12; i++) {
       const command = randomCommand(random);
