@@ -639,3 +639,16 @@ t.test('seeded random rule sets, then commands as that user', async (t) => {
   }
   t.equal(mismatches, 0, `${compared} replies compared (seed ${seed})`);
 });
+
+t.test('acl-pubsub-default allchannels', async (t) => {
+  const servers = await startServers(t, { 'acl-pubsub-default': 'allchannels' });
+  if (!servers) return;
+  const pair = servers.admin;
+  await compare(t, pair, 'ACL', 'SETUSER', 'n', 'on');
+  await compare(t, pair, 'ACL', 'SETUSER', 'm', '&x', 'reset', '+get');
+  await compare(t, pair, 'ACL', 'SETUSER', 'o', '&x');
+  await compare(t, pair, 'ACL', 'LIST');
+  await compare(t, pair, 'CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels');
+  await compare(t, pair, 'ACL', 'SETUSER', 'p', 'reset');
+  await compare(t, pair, 'ACL', 'LIST');
+});
