@@ -24,6 +24,12 @@ export class BrokenPipe extends Error {
   }
 }
 
+/** What a read with a deadline returns when the deadline passed first. */
+export const TIMED_OUT = Symbol('timed out');
+
+/** How often a timed read polls a pipe or terminal that has no data yet. */
+const TIMED_READ_POLL_MS = 5;
+
 export type SpawnStdio = number | 'pipe' | 'ignore' | Readable | Writable;
 
 export abstract class Fd {
@@ -47,6 +53,33 @@ export abstract class Fd {
   }
   /** One byte, or null at end of input; `interrupt` as for read(). */
   abstract readByte(interrupt?: AbortSignal): Promise<number | null>;
+  /** A read that outlived a `read -t` deadline: its byte belongs to the next read. */
+  private inflight: Promise<number | null> | undefined;
+  /** readByte, first finishing a read that an earlier deadline left in flight. */
+  nextByte(interrupt?: AbortSignal): Promise<number | null> {
+    const pending = this.inflight;
+    this.inflight = undefined;
+    return pending ?? this.readByte(interrupt);
+  }
+  /** nextByte with a deadline (`read -t`): TIMED_OUT when nothing arrived in time. */
+  async nextByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
+    const read = this.nextByte();
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - Date.now()));
+    });
+    const result = await Promise.race([read, expiry]);
+    clearTimeout(timer);
+    if (result === TIMED_OUT) this.inflight = read;
+    return result;
+  }
+  /** `read -t 0`: whether a read would not wait (data, or end of input, is there). */
+  async hasInput(): Promise<boolean> {
+    const next = await this.nextByteBefore(Date.now());
+    if (next === TIMED_OUT) return false;
+    this.inflight = Promise.resolve(next);
+    return true;
+  }
   /** What to put in a child's stdio slot. 'pipe' means connect(childStream) is needed. */
   abstract spawnStdio(forOutput: boolean): SpawnStdio;
   /** Called with the child's end when spawnStdio returned 'pipe'; resolves when data is moved. */
@@ -127,6 +160,36 @@ export class OsFd extends Fd {
     const b = Buffer.alloc(65536);
     const n = this.readSyncRetry(b);
     return Promise.resolve(n === 0 ? null : b.subarray(0, n));
+  }
+
+  /**
+   * A pipe, FIFO, socket or terminal is read through a non-blocking description of its own
+   * (opened through /proc; the shell's fd stays blocking), polled until the deadline, one
+   * byte at a time so nothing past the line is consumed. Files never block.
+   */
+  override async nextByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
+    if (this.unread.length > 0 || fstatSync(this.fd).isFile()) return this.nextByte();
+    let own: number;
+    try {
+      own = openSync(`/proc/self/fd/${this.fd}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    } catch {
+      return super.nextByteBefore(deadline);
+    }
+    const b = Buffer.alloc(1);
+    try {
+      for (;;) {
+        try {
+          return readSync(own, b, 0, 1, null) === 0 ? null : b[0];
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) return TIMED_OUT;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(left, TIMED_READ_POLL_MS)));
+      }
+    } finally {
+      closeSync(own);
+    }
   }
 
   private readSyncRetry(b: Buffer): number {

@@ -252,3 +252,32 @@ t.test('associative array order', (t) => {
   cases.push({ name: 'generated keys through growth', script: assocScript(rand, 30_000, 2600) });
   return compareWithBash(t, cases);
 });
+
+t.test('read -t, -N, -d', (t) =>
+  compareWithBash(t, [
+    {
+      name: "read -d '' (NUL-terminated), -N counts characters, ignores delimiters and IFS",
+      script: [
+        "printf 'a\\0b c\\0' | { read -r -d '' x; echo \"[$x]\"; read -d '' y; echo \"[$y] $?\"; read -d '' z; echo \"[$z] $?\"; }",
+        'printf \'abcdef\\n\' | { read -N 3 x; echo "[$x]"; read -n 2 y; echo "[$y]"; }',
+        'printf \'ab\\ncd  ef\' | { read -N 4 x; echo "[$x]"; read -N 10 y z; echo "[$y] [$z] $?"; }',
+        'printf \' a b \' | { read -N 5 x; echo "[$x]"; }; printf \'a\\\\\\nb\\n\' | { read -N 3; echo "[$REPLY]"; }',
+      ].join('\n'),
+    },
+    {
+      name: 'read -t on pipes and FIFOs: 142 on timeout with the partial line, -t 0, bad specs',
+      script: [
+        '(sleep 1; echo late) | { read -t 0.2 x; echo "st=$? [$x]"; read y; echo "then [$y]"; }',
+        '(sleep 0.1; echo ok) | { read -t 3 x; echo "st=$? [$x]"; }',
+        'printf \'partial\' | { read -t 1 x; echo "st=$? [$x]"; }',
+        '(printf \'part\'; sleep 1) | { read -t 0.2 x; echo "st=$? [$x]"; }',
+        'read -t 0 x < /dev/null; echo "t0=$?"; (sleep 0.5; echo z) | { read -t 0; echo "none=$?"; }',
+        '{ read -t 0; echo "t0data=$?"; read v; echo $v; } <<< hi',
+        'read -t -1 x; echo "neg=$?"; read -t abc x; echo "bad=$?"',
+        'rm -f ff; mkfifo ff; sh -c "sleep 0.2; echo fifo > ff" & read -t 0.05 x < ff; echo "fifo=$? [$x]"; wait',
+        'rm ff; mkfifo ff; sh -c "exec 3>ff; sleep 0.4" & read -t 0.1 x < ff; echo "fifo=$? [$x]"; wait',
+        'rm ff',
+      ].join('\n'),
+    },
+  ]),
+);

@@ -1,5 +1,6 @@
 /** read: one line (or -d delimiter, -n count) from stdin, split on IFS into variables. */
 import { type Interp, InterruptSignal } from '../interp.js';
+import { TIMED_OUT } from '../io.js';
 import { interruptState } from '../signals.js';
 import { fail, isName } from './util.js';
 
@@ -14,6 +15,9 @@ export async function readBuiltin(sh: Interp, argv: string[]): Promise<number> {
   let arrayName: string | undefined;
   let delim = '\n';
   let count: number | undefined;
+  /** read -N: exactly `count` characters, delimiters and IFS not special. */
+  let exact = false;
+  let timeout: number | undefined;
   let fdNum = 0;
   let i = 1;
   for (; i < argv.length; i++) {
@@ -37,10 +41,16 @@ export async function readBuiltin(sh: Interp, argv: string[]): Promise<number> {
       } else if (o === 'p') prompt = takeArg();
       else if (o === 'a') arrayName = takeArg();
       else if (o === 'd') delim = takeArg() ?? '';
-      else if (o === 'n' || o === 'N') count = Number(takeArg());
-      else if (o === 'u') fdNum = Number(takeArg());
-      else if (o === 't') takeArg();
-      else return fail(sh, 'read', `-${o}: invalid option`, 2);
+      else if (o === 'n' || o === 'N') {
+        count = Number(takeArg());
+        exact = o === 'N';
+      } else if (o === 'u') fdNum = Number(takeArg());
+      else if (o === 't') {
+        const spec = takeArg() ?? '';
+        if (!/^(\d+\.?\d*|\.\d+)$/.test(spec))
+          return fail(sh, 'read', `${spec}: invalid timeout specification`);
+        timeout = Number(spec);
+      } else return fail(sh, 'read', `-${o}: invalid option`, 2);
     }
   }
   const names = argv.slice(i);
@@ -48,6 +58,10 @@ export async function readBuiltin(sh: Interp, argv: string[]): Promise<number> {
   const fd = sh.io.get(fdNum);
   if (!fd) return fail(sh, 'read', `${fdNum}: invalid file descriptor: Bad file descriptor`);
   if (prompt !== undefined && fd.isTTY()) sh.writeErr(prompt);
+  // -t 0 only asks whether input is waiting; a file or end of input counts, as in bash
+  if (timeout === 0) return (await fd.hasInput()) ? 0 : 1;
+  const deadline = timeout === undefined ? undefined : Date.now() + timeout * 1000;
+  let timedOut = false;
 
   const chars: Ch[] = [];
   let eof = false;
@@ -58,7 +72,12 @@ export async function readBuiltin(sh: Interp, argv: string[]): Promise<number> {
   const interrupt = sh.opts.interactive ? interruptState.controller.signal : undefined;
   for (;;) {
     if (count !== undefined && chars.length >= count) break;
-    const b = await fd.readByte(interrupt);
+    const b =
+      deadline === undefined ? await fd.nextByte(interrupt) : await fd.nextByteBefore(deadline);
+    if (b === TIMED_OUT) {
+      timedOut = true;
+      break;
+    }
     if (b === null) {
       if (interruptState.pending) throw new InterruptSignal();
       eof = true;
@@ -78,20 +97,28 @@ export async function readBuiltin(sh: Interp, argv: string[]): Promise<number> {
       pendingEscape = true;
       continue;
     }
-    if (text.charCodeAt(0) === delimCode && text.length === 1) break;
+    if (!exact && text.charCodeAt(0) === delimCode && text.length === 1) break;
     chars.push({ c: text, escaped: false });
   }
-  if (arrayName) {
+  const text = chars.map((x) => x.c).join('');
+  if (exact) {
+    // -N assigns the characters as read, without IFS splitting
+    if (arrayName) sh.vars.setArray(arrayName, [text]);
+    else if (names.length === 0) sh.setVar('REPLY', text);
+    for (const [k, n] of names.entries()) sh.setVar(n, k === 0 ? text : '');
+  } else if (arrayName) {
     const fields = splitFields(sh, chars, Number.POSITIVE_INFINITY);
     sh.vars.setArray(arrayName, fields);
   } else if (names.length === 0) {
-    sh.setVar('REPLY', chars.map((x) => x.c).join(''));
+    sh.setVar('REPLY', text);
   } else {
     const fields = splitFields(sh, chars, names.length);
     names.forEach((n, k) => {
       sh.setVar(n, fields[k] ?? '');
     });
   }
+  // a timeout is reported as bash's SIGALRM status
+  if (timedOut) return 128 + 14;
   return eof ? 1 : 0;
 }
 
