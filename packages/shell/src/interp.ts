@@ -934,7 +934,10 @@ export class Interp {
     let i = 0;
     return this.runLoop(body, async () => {
       if (i >= items.length) return false;
-      this.setVar(name, items[i++]);
+      // a nameref as the loop variable is pointed at each word in turn, as in bash
+      const ref = this.vars.rawEntry(name);
+      if (ref?.nameref) ref.value = items[i++];
+      else this.setVar(name, items[i++]);
       return true;
     });
   }

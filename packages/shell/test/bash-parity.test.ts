@@ -89,6 +89,16 @@ t.test('namerefs', (t) =>
         'declare -n r=x; declare +n r; declare -p r\n' +
         'v=end; declare -n c1=c2 c2=v; echo $c1; c1=new; echo $v; typeset -n t=v; echo $t\n',
     },
+    {
+      name: 'for over a nameref, expansions and readonly targets, caller locals',
+      script:
+        'a=A b=B; declare -n r; for r in a b; do echo "$r"; done; declare -p r\n' +
+        'x=(1 2); declare -n rx=x; echo ${rx[1]} ${#rx[@]} ${!rx[@]}; rx[3]=y; declare -p x\n' +
+        'f() { local x=inner; g x; echo "f sees $x"; }; g() { local -n ref=$1; ref=changed; }; f\n' +
+        'readonly rv=1; declare -n tr=rv; tr=2; echo $?\n' +
+        'declare -n n1=v1; v1=hello; echo ${n1^^} ${#n1} ${n1:1:2} ${n1/l/L}\n' +
+        'unset -n n1; echo "[${n1-unset}]"\n',
+    },
   ]),
 );
 
