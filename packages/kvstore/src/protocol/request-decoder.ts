@@ -16,8 +16,6 @@ export interface DecoderLimits {
   maxQueryBuffer: number;
 }
 
-/** `want` while the decoder waits for the end of a line rather than a byte count. */
-const LINE = -1;
 const EMPTY = Buffer.alloc(0) as Latin1Sliceable;
 
 /**
@@ -38,9 +36,10 @@ export class RequestDecoder {
   /** Chunks received after `buf` while it ends in an incomplete line or bulk. */
   private tail: Buffer[] = [];
   private tailBytes = 0;
-  /** What the last next() ran out of: LINE, or the bytes needed from `pos` for a bulk. */
-  private want = LINE;
-  /** next() ran out of input and `tail` does not yet hold what it wants. */
+  /**
+   * next() ran out of input and `tail` does not yet complete what it stopped in: the bulk being
+   * read when `bulkLength` is known, else a line.
+   */
   private starved = false;
   /** Arguments still expected by the multibulk being read; 0 when between commands. */
   private pendingArgs = 0;
@@ -65,9 +64,9 @@ export class RequestDecoder {
       this.tailBytes += chunk.length;
       if (
         this.starved &&
-        (this.want === LINE
+        (this.bulkLength === -1
           ? chunk.includes(0x0a) || this.buffered > INLINE_MAX
-          : this.buffered >= this.want)
+          : this.buffered >= this.bulkLength + 2)
       ) {
         this.starved = false;
       }
@@ -84,15 +83,15 @@ export class RequestDecoder {
     for (;;) {
       const buf = this.buf;
       if (this.pendingArgs === 0) {
-        if (this.pos === buf.length) return this.starve(LINE);
+        if (this.pos === buf.length) return this.starve();
         if (buf[this.pos] !== 0x2a) {
           const inline = this.readInline();
-          if (inline === undefined) return this.starve(LINE);
+          if (inline === undefined) return this.starve();
           if (inline.length === 0) continue;
           return inline;
         }
         const count = this.readCountLine(0x2a);
-        if (count === undefined) return this.starve(LINE);
+        if (count === undefined) return this.starve();
         if (count > 1024 * 1024) throw new ProtocolError('invalid multibulk length');
         if (count <= 0) continue;
         this.pendingArgs = count;
@@ -100,13 +99,13 @@ export class RequestDecoder {
       }
       while (this.pendingArgs > 0) {
         if (this.bulkLength === -1) {
-          if (this.pos === buf.length) return this.starve(LINE);
+          if (this.pos === buf.length) return this.starve();
           const first = buf[this.pos]!;
           if (first !== 0x24) {
             throw new ProtocolError(`expected '$', got '${String.fromCharCode(first)}'`);
           }
           const length = this.readCountLine(0x24);
-          if (length === undefined) return this.starve(LINE);
+          if (length === undefined) return this.starve();
           if (
             length < 0 ||
             length > this.limits.maxBulkLength ||
@@ -118,7 +117,7 @@ export class RequestDecoder {
         }
         const start = this.pos;
         // The CRLF after the bulk is skipped unchecked, as Redis does.
-        if (buf.length - start < this.bulkLength + 2) return this.starve(this.bulkLength + 2);
+        if (buf.length - start < this.bulkLength + 2) return this.starve();
         this.args.push(buf.latin1Slice(start, start + this.bulkLength));
         this.pos = start + this.bulkLength + 2;
         this.bulkLength = -1;
@@ -130,9 +129,8 @@ export class RequestDecoder {
     }
   }
 
-  /** Records what is missing; returns undefined for next() to return. */
-  private starve(want: number): undefined {
-    this.want = want;
+  /** Records that input ran out; returns undefined for next() to return. */
+  private starve(): undefined {
     this.starved = true;
     if (this.pos === this.buf.length) {
       // Fully consumed: let the chunk go, so the next read is parsed in place.
