@@ -73,7 +73,7 @@ export class StaticHandler {
     if (entry) {
       if (this.serveFresh(request, response, entry, path.trailingSlash)) return undefined;
     }
-    return this.serveAsync(request, response, path);
+    return this.serveAsync(request, response, path, relative);
   }
 
   private otherMethod(request: HttpRequest, response: HttpResponse): void {
@@ -108,10 +108,11 @@ export class StaticHandler {
     request: HttpRequest,
     response: HttpResponse,
     path: SafePath,
+    /** `path.segments` joined: the cache key. */
+    relative: string,
     retried = false,
   ): Promise<void> {
     const config = this.config();
-    const relative = path.segments.join('/');
     const entry = await this.cache.lookup(relative);
     try {
       if (entry.kind === 'missing') {
@@ -134,7 +135,7 @@ export class StaticHandler {
       }
     } catch (err) {
       if (err instanceof FileChangedError && !retried && !response.headersSent) {
-        return this.serveAsync(request, response, path, true);
+        return this.serveAsync(request, response, path, relative, true);
       }
       throw err;
     }
