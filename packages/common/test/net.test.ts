@@ -9,7 +9,7 @@ import { ErrorCode, StrataError } from '../src/errors.js';
 import { LineDecoder } from '../src/framing.js';
 import type { Connection, ConnectionHandler } from '../src/net/connection.js';
 import { type ServerOptions, StrataServer } from '../src/net/server.js';
-import { type TestLike, tempDir } from '../src/testing.js';
+import { type TestLike, closeWaitSockets, tempDir } from '../src/testing.js';
 
 /** What the helpers need from a tap Test. */
 type Test = Pick<TestLike, 'teardown'>;
@@ -517,6 +517,69 @@ t.test('half-close: the client sends then FIN and still gets every reply', async
   pending.socket.end('async\n');
   await pending.closed;
   t.equal(pending.text(), 'bye\nasync reply\n', 'the reply of in-flight work arrives before FIN');
+});
+
+t.test('halfClose false: a FIN ends a connection with work in flight at once', async (t) => {
+  const events: string[] = [];
+  const server = await startServer(t, {
+    onConnection(conn) {
+      const lines = new LineDecoder({ maxLineLength: 1024 });
+      return {
+        halfClose: false,
+        data(chunk) {
+          for (const line of lines.push(chunk)) {
+            conn.write(`got ${line}\n`);
+            // Work that never ends by itself: a client blocked until some event.
+            if (String(line) === 'wait') conn.beginWork();
+          }
+        },
+        end: () => events.push('end'),
+        close: (error) => events.push(`close ${error?.message ?? ''}`),
+      };
+    },
+  });
+  for (const how of ['FIN', 'RST'] as const) {
+    events.length = 0;
+    const client = await rawClient(t, { port: server.port }, { allowHalfOpen: true });
+    client.socket.write('wait\n');
+    await waitFor(() => client.text() === 'got wait\n', 'the first reply');
+    t.equal([...server.connections][0]?.working, true, 'the connection is busy');
+    if (how === 'FIN') {
+      client.socket.end('last\n');
+      await once(client.socket, 'end');
+      t.equal(client.text(), 'got wait\ngot last\n', 'output queued before the FIN is sent');
+    } else {
+      client.socket.resetAndDestroy();
+    }
+    await waitFor(() => server.connections.size === 0, `the connection to go after a ${how}`);
+    t.same(events, how === 'FIN' ? ['end', 'close '] : ['close read ECONNRESET'], how);
+    t.equal(closeWaitSockets(server.port), 0, `no socket left in CLOSE-WAIT after a ${how}`);
+    client.socket.destroy();
+  }
+});
+
+t.test('halfClose true (default): a busy half-closed connection waits for its work', async (t) => {
+  let finish: (() => void) | undefined;
+  const server = await startServer(t, {
+    onConnection(conn) {
+      return {
+        data() {
+          conn.beginWork();
+          finish = () => {
+            conn.write('done\n');
+            conn.endWork();
+          };
+        },
+      };
+    },
+  });
+  const client = await rawClient(t, { port: server.port }, { allowHalfOpen: true });
+  client.socket.end('work\n');
+  await waitFor(() => finish !== undefined && server.connections.size === 1, 'the work to start');
+  t.equal(client.socket.readableEnded, false, 'still open while the work runs');
+  finish!();
+  await client.closed;
+  t.equal(client.text(), 'done\n');
 });
 
 t.test('shutdown does not wait for half-open clients to send their FIN', async (t) => {

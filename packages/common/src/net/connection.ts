@@ -10,8 +10,17 @@ export interface ConnectionHandler {
    * in one socket write when the turn ends (Redis's beforeSleep flush).
    */
   data(chunk: Buffer): void;
-  /** The client half-closed its side. The connection ends once pending work and output are done. */
+  /** The client half-closed its side (FIN). Called before the connection ends. */
   end?(): void;
+  /**
+   * Whether a client's FIN leaves the connection half-open: true (the default, HTTP's
+   * request-then-shutdown clients) keeps it until in-flight work and queued output are done.
+   * false treats the FIN as a disconnect, as Redis and PostgreSQL treat a read of 0 bytes:
+   * output already queued is still sent, in-flight work is abandoned (its later writes are
+   * dropped) and the socket closes at once, so no client waiting on an event (a blocked pop,
+   * a subscription) lingers in CLOSE-WAIT. A getter can decide per connection state.
+   */
+  readonly halfClose?: boolean;
   /** The connection is gone: closed, reset, timed out or dropped. Called exactly once. */
   close?(error?: Error): void;
 }
@@ -50,6 +59,8 @@ export class Connection {
   private outputBytes = 0;
   private busy = 0;
   private readEnded = false;
+  /** The client's FIN was a disconnect (handler.halfClose false): see ConnectionHandler. */
+  private peerGone = false;
   private pausedByHandler = false;
   private pausedForOutput = false;
   private drainWaiters: Array<() => void> = [];
@@ -184,8 +195,9 @@ export class Connection {
     if (data !== undefined) this.write(data);
     this.flush();
     this.socket.end();
-    // While the server shuts down, nobody waits for the client's FIN: close once all is sent.
-    if (this.closing) this.socket.once('finish', () => this.socket.destroy());
+    // While the server shuts down, or once the peer is gone, nobody waits for the client's
+    // FIN: close once all is sent.
+    if (this.closing || this.peerGone) this.socket.once('finish', () => this.socket.destroy());
   }
 
   /** Closes at once, discarding unsent output. */
@@ -201,7 +213,13 @@ export class Connection {
   onReadEnd(handler: ConnectionHandler): void {
     this.readEnded = true;
     handler.end?.();
-    if (this.busy === 0) this.end();
+    if (handler.halfClose === false) {
+      this.peerGone = true;
+      this.busy = 0;
+      this.end();
+    } else if (this.busy === 0) {
+      this.end();
+    }
   }
 
   /** @internal Called by the server when the socket is gone; returns the error to report. */

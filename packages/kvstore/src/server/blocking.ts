@@ -97,6 +97,11 @@ export class BlockingManager {
           for (const client of [...queue]) {
             const state = client.blocked;
             if (!state || state.db !== db) continue;
+            // Never hand a value to a client whose connection is gone (its close is on its way).
+            if (client.killed || client.conn?.closed || client.conn?.socket.destroyed) {
+              this.unblock(client);
+              continue;
+            }
             // The key may have been consumed by the previous client in the queue.
             if (db.peek(key) === undefined) break;
             const served = this.server.serveBlocked(client, state, key);

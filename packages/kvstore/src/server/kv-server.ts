@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Connection, StrataServer } from '@strata/common';
+import { type Connection, type ConnectionHandler, StrataServer } from '@strata/common';
 import type { Logger } from '@strata/common';
 import { CommandTable } from '../commands/table.js';
 import { Database, type KeyspaceHooks } from '../keyspace/database.js';
@@ -210,12 +210,16 @@ export class KvServer implements KeyspaceHooks {
 
   // ---- connections and input ----
 
-  private accept(conn: Connection): { data(chunk: Buffer): void; close(): void } {
+  private accept(conn: Connection): ConnectionHandler {
     const client = new Client(this, conn, this.dbs[0]!);
     this.clients.set(client.id, client);
     this.stats.connectionsReceived++;
     this.applyOutputClass(client);
     return {
+      // A read of 0 bytes is a disconnect, as in Redis: a client blocked or subscribed when its
+      // FIN arrives is gone at once, so nothing is ever delivered to it.
+      halfClose: false,
+      end: () => this.clientGone(client),
       data: (chunk) => {
         this.stats.netInputBytes += chunk.length;
         client.lastInteraction = Date.now();
