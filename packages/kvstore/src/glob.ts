@@ -1,10 +1,24 @@
 /**
  * Redis's glob matching (stringmatchlen): `*`, `?`, `[abc]`, `[^a-z]`, `\x`, on latin1 strings.
- * Used by KEYS, SCAN MATCH, PSUBSCRIBE, CONFIG GET.
+ * Used by KEYS, SCAN MATCH, PSUBSCRIBE, PUBSUB CHANNELS, ACL key and channel patterns, CONFIG
+ * GET, COMMAND LIST FILTERBY PATTERN.
+ *
+ * Bounded as Redis 7.0.9 bounds it (CVE-2022-36021): once the rest of the pattern after a `*`
+ * has failed at every later position of the string, no earlier `*` can help by matching a
+ * longer prefix (the rest would have to start even later), so the whole match fails at once
+ * instead of backtracking through every combination of stars; and nesting stops at 1000 stars.
  */
 export function globMatch(pattern: string, text: string, nocase = false): boolean {
-  return matchFrom(pattern, 0, text, 0, nocase, 0);
+  return matchFrom(pattern, 0, text, 0, nocase, { skipLongerMatches: false }, 0);
 }
+
+/** Redis's skipLongerMatches flag, shared by every level of one match. */
+interface MatchState {
+  skipLongerMatches: boolean;
+}
+
+/** Deeper than this many nested stars a pattern matches nothing (Redis's nesting limit). */
+const MAX_NESTING = 1000;
 
 function lower(c: number, nocase: boolean): number {
   return nocase && c >= 0x41 && c <= 0x5a ? c + 32 : c;
@@ -16,17 +30,22 @@ function matchFrom(
   s: string,
   si: number,
   nocase: boolean,
-  depth: number,
+  state: MatchState,
+  nesting: number,
 ): boolean {
-  if (depth > 1000) return false;
+  if (nesting > MAX_NESTING) return false;
   while (pi < p.length) {
     const pc = p[pi]!;
     if (pc === '*') {
       while (p[pi + 1] === '*') pi++;
       if (pi + 1 === p.length) return true;
-      for (let k = si; k <= s.length; k++) {
-        if (matchFrom(p, pi + 1, s, k, nocase, depth + 1)) return true;
+      // What follows is not all stars, so it needs at least one more character.
+      if (si === s.length) return false;
+      for (let k = si; k < s.length; k++) {
+        if (matchFrom(p, pi + 1, s, k, nocase, state, nesting + 1)) return true;
+        if (state.skipLongerMatches) return false;
       }
+      state.skipLongerMatches = true;
       return false;
     }
     if (si >= s.length) return false;
