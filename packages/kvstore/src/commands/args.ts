@@ -13,6 +13,36 @@ export function parseInteger(text: string, error: string = Errors.notInteger): n
   return n;
 }
 
+export const LONG_MAX = 2n ** 63n - 1n;
+export const LONG_MIN = -(2n ** 63n);
+export const INT_MIN = -(2n ** 31n);
+export const INT_MAX = 2n ** 31n - 1n;
+
+/**
+ * An integer within [min, max], as Redis's getRangeLongFromObjectOrReply: `message` (when
+ * given) answers both a malformed value and one out of range; otherwise Redis's two texts.
+ */
+export function parseRangeInteger(
+  text: string,
+  min: bigint,
+  max: bigint,
+  message?: string,
+): number {
+  const n = parseInt64(text);
+  if (n === undefined) throw new CommandError(message ?? Errors.notInteger);
+  if (n < min || n > max) {
+    throw new CommandError(
+      message ?? `ERR value is out of range, value must between ${min} and ${max}`,
+    );
+  }
+  return Number(n);
+}
+
+/** A database index argument (SELECT, MOVE, COPY DB): an int, as Redis's getIntFromObject. */
+export function parseDbIndex(text: string, message?: string): number {
+  return parseRangeInteger(text, INT_MIN, INT_MAX, message);
+}
+
 /** An exact int64 argument (INCRBY and friends). */
 export function parseBigInteger(text: string): bigint {
   const n = parseInt64(text);
@@ -40,18 +70,14 @@ export function parseCount(text: string): number {
  */
 export function parseTimeout(text: string, unit: 's' | 'ms' = 's'): number {
   const value = unit === 's' ? parseDouble(text) : parseSafeInteger(text);
-  if (value === undefined || !Number.isFinite(value)) {
+  if (value === undefined) {
     throw new CommandError(
       unit === 's' ? Errors.timeoutInvalid : 'ERR timeout is not an integer or out of range',
     );
   }
-  if (value < 0) throw new CommandError(Errors.timeoutNegative);
   const ms = unit === 's' ? Math.ceil(value * 1000) : value;
-  if (ms > 2 ** 52) {
-    throw new CommandError(
-      unit === 's' ? Errors.timeoutInvalid : 'ERR timeout is not an integer or out of range',
-    );
-  }
+  // Redis casts seconds * 1000 to a long long: past 2^63 (inf included) that is LLONG_MIN.
+  if (ms < 0 || (unit === 's' && ms >= 2 ** 63)) throw new CommandError(Errors.timeoutNegative);
   return ms;
 }
 

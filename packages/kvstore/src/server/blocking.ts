@@ -15,6 +15,8 @@ export interface BlockedState {
 
 const keyId = (db: Database, key: string) => `${db.index}\0${key}`;
 const NONE: readonly Client[] = [];
+/** The longest delay setTimeout honours (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, XREAD BLOCK...). Keys signalled ready during
@@ -56,11 +58,19 @@ export class BlockingManager {
       timer: undefined,
       since: Date.now(),
     };
-    if (request.timeoutMs > 0) {
-      state.timer = setTimeout(() => this.timeout(client), request.timeoutMs);
-    }
     client.blocked = state;
+    if (request.timeoutMs > 0) this.armTimeout(client, state, state.since + request.timeoutMs);
     this.server.updateIdleExemption(client);
+  }
+
+  /** Node fires a longer setTimeout at once: waits past it are re-armed until the deadline. */
+  private armTimeout(client: Client, state: BlockedState, deadline: number): void {
+    const left = Math.max(deadline - Date.now(), 0);
+    state.timer = setTimeout(() => {
+      if (client.blocked !== state) return;
+      if (left > MAX_TIMER_MS) this.armTimeout(client, state, deadline);
+      else this.timeout(client);
+    }, Math.min(left, MAX_TIMER_MS));
   }
 
   /** A key may now serve blocked clients (called through the database hooks). */

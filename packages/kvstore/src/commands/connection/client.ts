@@ -107,9 +107,8 @@ const list = sub({
       } else if (isKeyword(argv[2], 'ID') && argv.length >= 4) {
         ids = new Set();
         for (const text of argv.slice(3)) {
-          const n = parseInteger(text, 'ERR Invalid client ID');
-          if (n <= 0) throw new CommandError('ERR Invalid client ID');
-          ids.add(n);
+          // Any long long is accepted; ids are positive, so others match nobody (as Redis).
+          ids.add(parseInteger(text, 'ERR Invalid client ID'));
         }
       } else {
         throw syntaxError();

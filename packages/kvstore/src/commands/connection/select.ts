@@ -1,6 +1,6 @@
 import { CommandError, Errors } from '../../command-error.js';
 import { internals } from '../../server/context.js';
-import { parseInteger } from '../args.js';
+import { parseDbIndex } from '../args.js';
 import { defineCommand } from '../define.js';
 
 export const select = defineCommand({
@@ -11,7 +11,7 @@ export const select = defineCommand({
   summary: 'Change the selected database for the current connection',
   since: '1.0.0',
   handler(ctx) {
-    const index = parseInteger(ctx.argv[1]!);
+    const index = parseDbIndex(ctx.argv[1]!);
     const { server, client } = internals(ctx);
     const db = server.dbs[index];
     if (index < 0 || db === undefined) throw new CommandError(Errors.dbIndexOutOfRange);

@@ -1,15 +1,9 @@
-import { CommandError } from '../../command-error.js';
 import { globMatch } from '../../glob.js';
 import { scanBatch } from '../../keyspace/scan-dict.js';
-import {
-  isKeyword,
-  parseInteger,
-  parseScanCursor,
-  parseScanOptions,
-  syntaxError,
-} from '../args.js';
+import { isKeyword, parseScanCursor, parseScanOptions, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import { readHash } from './hash-value.js';
+import { ensureReplyFits, parseRandomCount } from '../reply-budget.js';
 import { randomSample } from '../set/random-sample.js';
 
 export const hrandfield = defineCommand({
@@ -22,16 +16,11 @@ export const hrandfield = defineCommand({
   since: '6.2.0',
   handler(ctx) {
     const { argv, reply } = ctx;
+    const count = argv.length >= 3 ? parseRandomCount(argv[2]!, false) : undefined;
     if (argv.length > 4) throw syntaxError();
     const withValues = argv.length === 4;
     if (withValues && !isKeyword(argv[3], 'WITHVALUES')) throw syntaxError();
-    const count = argv.length >= 3 ? parseInteger(argv[2]!) : undefined;
-    if (
-      count !== undefined &&
-      (count < -Number.MAX_SAFE_INTEGER / 2 || (withValues && count < -Number.MAX_SAFE_INTEGER / 4))
-    ) {
-      throw new CommandError('ERR value is out of range');
-    }
+    if (withValues) parseRandomCount(argv[2]!, true);
     const hash = readHash(ctx, argv[1]!);
     if (count === undefined) {
       reply.bulk(hash ? hash.fields.randomKey()! : null);
@@ -41,6 +30,7 @@ export const hrandfield = defineCommand({
       reply.arrayHeader(0);
       return;
     }
+    if (count < 0) ensureReplyFits(ctx, -count, withValues ? 2 : 1);
     const fields = randomSample(hash.fields, count, () => [...hash.fields.keys()]);
     if (!withValues) {
       reply.bulkArray(fields);

@@ -1,5 +1,5 @@
 import { CommandError } from '../../command-error.js';
-import { parseInteger } from '../args.js';
+import { LONG_MAX, LONG_MIN, parseBigInteger } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 
@@ -9,7 +9,6 @@ type Unit = 's' | 'ms';
 function expireGeneric(ctx: CommandContext, name: string, unit: Unit, absolute: boolean): void {
   const { argv, db } = ctx;
   const key = argv[1]!;
-  let n = parseInteger(argv[2]!);
   let nx = false;
   let xx = false;
   let gt = false;
@@ -26,13 +25,17 @@ function expireGeneric(ctx: CommandContext, name: string, unit: Unit, absolute: 
     throw new CommandError('ERR NX and XX, GT or LT options at the same time are not compatible');
   }
   if (gt && lt) throw new CommandError('ERR GT and LT options at the same time are not compatible');
+  // As Redis: the options first, then the time, refused only where its int64 would overflow.
+  let exact = parseBigInteger(argv[2]!);
   const invalid = () => new CommandError(`ERR invalid expire time in '${name}' command`);
   if (unit === 's') {
-    if (Math.abs(n) > Number.MAX_SAFE_INTEGER / 1000) throw invalid();
-    n *= 1000;
+    if (exact > LONG_MAX / 1000n || exact < LONG_MIN / 1000n) throw invalid();
+    exact *= 1000n;
   }
-  const when = absolute ? n : n + Date.now();
-  if (!absolute && n > 0 && when > Number.MAX_SAFE_INTEGER) throw invalid();
+  const base = absolute ? 0n : BigInt(Date.now());
+  if (exact > LONG_MAX - base) throw invalid();
+  // Past 2^53 ms the time is kept to the nearest representable millisecond.
+  const when = Number(exact + base);
   const entry = db.lookupWrite(key);
   if (!entry) {
     ctx.reply.integer(0);

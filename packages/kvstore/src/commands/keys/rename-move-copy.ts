@@ -3,7 +3,7 @@ import type { Database } from '../../keyspace/database.js';
 import type { Entry } from '../../keyspace/entry.js';
 import { entryCommands } from '../../persistence/resp-encode.js';
 import { internals } from '../../server/context.js';
-import { parseInteger, syntaxError } from '../args.js';
+import { parseDbIndex, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 
@@ -61,7 +61,7 @@ export const renamenx = defineCommand({
 });
 
 function targetDb(ctx: CommandContext, text: string): Database {
-  const index = parseInteger(text);
+  const index = parseDbIndex(text);
   const db = ctx.dbs[index];
   if (index < 0 || !db) throw new CommandError(Errors.dbIndexOutOfRange);
   return db;

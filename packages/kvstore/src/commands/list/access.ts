@@ -1,5 +1,5 @@
 import { CommandError, Errors } from '../../command-error.js';
-import { clampRange, parseInteger, syntaxError } from '../args.js';
+import { LONG_MAX, clampRange, parseInteger, parseRangeInteger, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import { readList } from './list-value.js';
 
@@ -202,20 +202,22 @@ export const lpos = defineCommand({
           );
         }
       } else if (option === 'COUNT') {
-        count = parseInteger(value);
-        if (count < 0) throw new CommandError("ERR COUNT can't be negative");
+        count = parseRangeInteger(value, 0n, LONG_MAX, "ERR COUNT can't be negative");
       } else if (option === 'MAXLEN') {
-        maxlen = parseInteger(value);
-        if (maxlen < 0) throw new CommandError("ERR MAXLEN can't be negative");
+        maxlen = parseRangeInteger(value, 0n, LONG_MAX, "ERR MAXLEN can't be negative");
       } else throw syntaxError();
     }
     const list = readList(ctx, argv[1]!);
     const matches: number[] = [];
     if (list) {
-      const want = count === undefined ? 1 : count === 0 ? Number.POSITIVE_INFINITY : count;
+      // RANK LONG_MIN: Redis's -rank overflows back to LONG_MIN, so every match from the tail
+      // counts as reached and COUNT's end test never holds (it overflows too).
+      const wrapped = rank === -(2 ** 63);
+      const want =
+        count === undefined ? 1 : count === 0 || wrapped ? Number.POSITIVE_INFINITY : count;
       const size = list.size;
       const scan = maxlen === 0 ? size : Math.min(maxlen, size);
-      let skip = Math.abs(rank) - 1;
+      let skip = wrapped ? 0 : Math.abs(rank) - 1;
       for (let n = 0; n < scan && matches.length < want; n++) {
         const index = rank > 0 ? n : size - 1 - n;
         if (list.get(index) !== element) continue;

@@ -1,5 +1,4 @@
-import { CommandError } from '../../command-error.js';
-import { parseCount, parseInteger, parseTimeout, syntaxError } from '../args.js';
+import { LONG_MAX, parseCount, parseRangeInteger, parseTimeout, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 import { type End, parseEnd, popValues, pushValues, readList } from './list-value.js';
@@ -141,8 +140,12 @@ interface MpopArgs {
 
 /** numkeys key [key ...] LEFT|RIGHT [COUNT count], starting at argv[from]. */
 function parseMpop(argv: readonly string[], from: number): MpopArgs {
-  const numKeys = parseInteger(argv[from]!);
-  if (numKeys <= 0) throw new CommandError('ERR numkeys should be greater than 0');
+  const numKeys = parseRangeInteger(
+    argv[from]!,
+    1n,
+    LONG_MAX,
+    'ERR numkeys should be greater than 0',
+  );
   const whereIndex = from + 1 + numKeys;
   if (whereIndex >= argv.length) throw syntaxError();
   const keys = argv.slice(from + 1, whereIndex);
@@ -151,8 +154,7 @@ function parseMpop(argv: readonly string[], from: number): MpopArgs {
   let countGiven = false;
   for (let i = whereIndex + 1; i < argv.length; i++) {
     if (argv[i]!.toUpperCase() === 'COUNT' && i + 1 < argv.length && !countGiven) {
-      count = parseInteger(argv[++i]!, 'ERR count should be greater than 0');
-      if (count <= 0) throw new CommandError('ERR count should be greater than 0');
+      count = parseRangeInteger(argv[++i]!, 1n, LONG_MAX, 'ERR count should be greater than 0');
       countGiven = true;
     } else throw syntaxError();
   }

@@ -1,7 +1,6 @@
 import { CommandError, Errors } from '../../command-error.js';
-import { parseSafeInteger } from '../../protocol/numbers.js';
 import { internals } from '../../server/context.js';
-import { syntaxError } from '../args.js';
+import { parseDbIndex, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 
@@ -84,10 +83,8 @@ export const swapdb = defineCommand({
   categories: ['@keyspace', '@dangerous'],
   handler(ctx) {
     const { server } = internals(ctx);
-    const a = parseSafeInteger(ctx.argv[1]!);
-    if (a === undefined) throw new CommandError('ERR invalid first DB index');
-    const b = parseSafeInteger(ctx.argv[2]!);
-    if (b === undefined) throw new CommandError('ERR invalid second DB index');
+    const a = parseDbIndex(ctx.argv[1]!, 'ERR invalid first DB index');
+    const b = parseDbIndex(ctx.argv[2]!, 'ERR invalid second DB index');
     const first = server.dbs[a];
     const second = server.dbs[b];
     if (a < 0 || b < 0 || !first || !second) throw new CommandError(Errors.dbIndexOutOfRange);

@@ -1,6 +1,6 @@
 import { CommandError } from '../../command-error.js';
 import { SetValue } from '../../values/set.js';
-import { isKeyword, parseInteger, syntaxError } from '../args.js';
+import { LONG_MAX, isKeyword, parseRangeInteger, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 import { readSet, replyMembers, storeSet } from './set-value.js';
@@ -111,15 +111,18 @@ export const sintercard = defineCommand({
   },
   handler(ctx) {
     const { argv } = ctx;
-    const numKeys = parseInteger(argv[1]!);
-    if (numKeys <= 0) throw new CommandError('ERR numkeys should be greater than 0');
+    const numKeys = parseRangeInteger(
+      argv[1]!,
+      1n,
+      LONG_MAX,
+      'ERR numkeys should be greater than 0',
+    );
     if (numKeys > argv.length - 2)
       throw new CommandError("ERR Number of keys can't be greater than number of args");
     let limit = 0;
     for (let i = 2 + numKeys; i < argv.length; i++) {
       if (isKeyword(argv[i], 'LIMIT') && i + 1 < argv.length) {
-        limit = parseInteger(argv[++i]!);
-        if (limit < 0) throw new CommandError("ERR LIMIT can't be negative");
+        limit = parseRangeInteger(argv[++i]!, 0n, LONG_MAX, "ERR LIMIT can't be negative");
       } else throw syntaxError();
     }
     ctx.reply.integer(compute(ctx, argv.slice(2, 2 + numKeys), 'inter', limit).length);

@@ -1,6 +1,7 @@
 import { CommandError } from '../../command-error.js';
 import { parseInteger, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
+import { ensureReplyFits, parseRandomCount } from '../reply-budget.js';
 import { randomSample } from './random-sample.js';
 import { readSet, replyMembers } from './set-value.js';
 
@@ -60,9 +61,7 @@ export const srandmember = defineCommand({
   handler(ctx) {
     const { argv, reply } = ctx;
     if (argv.length > 3) throw syntaxError();
-    const count = argv.length === 3 ? parseInteger(argv[2]!) : undefined;
-    if (count !== undefined && count < -Number.MAX_SAFE_INTEGER / 2)
-      throw new CommandError('ERR value is out of range');
+    const count = argv.length === 3 ? parseRandomCount(argv[2]!, false) : undefined;
     const set = readSet(ctx, argv[1]!);
     if (count === undefined) {
       reply.bulk(set ? set.random()! : null);
@@ -72,6 +71,7 @@ export const srandmember = defineCommand({
       reply.arrayHeader(0);
       return;
     }
+    if (count < 0) ensureReplyFits(ctx, -count);
     reply.bulkArray(randomSample(set.members, count, () => set.ordered()));
   },
 });

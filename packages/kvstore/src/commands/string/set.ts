@@ -1,5 +1,5 @@
 import { CommandError } from '../../command-error.js';
-import { parseInteger, syntaxError } from '../args.js';
+import { LONG_MAX, parseBigInteger, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 import { readString } from './string-value.js';
@@ -15,15 +15,17 @@ interface SetOptions {
 
 /** Converts EX/PX/EXAT/PXAT to an absolute time with Redis's validation. */
 export function absoluteExpire(command: string, unit: string, text: string): number {
-  const n = parseInteger(text);
+  const n = parseBigInteger(text);
   const invalid = () => new CommandError(`ERR invalid expire time in '${command}' command`);
-  if (n <= 0) throw invalid();
+  if (n <= 0n) throw invalid();
   const seconds = unit === 'EX' || unit === 'EXAT';
-  if (seconds && n > Number.MAX_SAFE_INTEGER / 1000) throw invalid();
-  const ms = seconds ? n * 1000 : n;
-  const when = unit === 'EX' || unit === 'PX' ? Date.now() + ms : ms;
-  if (when > Number.MAX_SAFE_INTEGER) throw invalid();
-  return when;
+  if (seconds && n > LONG_MAX / 1000n) throw invalid();
+  const ms = seconds ? n * 1000n : n;
+  const when = unit === 'EX' || unit === 'PX' ? BigInt(Date.now()) + ms : ms;
+  // Redis's signed addition overflows to a negative time here.
+  if (when > LONG_MAX) throw invalid();
+  // Past 2^53 ms (285,000 years) the time is kept to the nearest representable millisecond.
+  return Number(when);
 }
 
 function parseSetOptions(argv: readonly string[]): SetOptions {

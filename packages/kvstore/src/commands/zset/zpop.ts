@@ -1,5 +1,13 @@
 import { CommandError } from '../../command-error.js';
-import { isKeyword, parseCount, parseInteger, parseTimeout, syntaxError } from '../args.js';
+import {
+  LONG_MAX,
+  isKeyword,
+  parseCount,
+  parseInteger,
+  parseRangeInteger,
+  parseTimeout,
+  syntaxError,
+} from '../args.js';
 import { defineCommand } from '../define.js';
 import type { SortedSet } from '../../structures/sorted-set.js';
 import type { CommandContext } from '../types.js';
@@ -162,8 +170,12 @@ function parseMpop(
   argv: readonly string[],
   at: number,
 ): { keys: string[]; max: boolean; count: number } {
-  const numkeys = parseInteger(argv[at], 'ERR numkeys should be greater than 0');
-  if (numkeys < 1) throw new CommandError('ERR numkeys should be greater than 0');
+  const numkeys = parseRangeInteger(
+    argv[at]!,
+    1n,
+    LONG_MAX,
+    'ERR numkeys should be greater than 0',
+  );
   const whereIndex = at + numkeys + 1;
   if (whereIndex >= argv.length) throw syntaxError();
   let max: boolean;

@@ -1,10 +1,7 @@
-import { CommandError } from '../../command-error.js';
-import { isKeyword, parseInteger, syntaxError } from '../args.js';
+import { isKeyword, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
+import { ensureReplyFits, parseRandomCount } from '../reply-budget.js';
 import { readZset, replyScored } from './shared.js';
-
-/** Redis refuses WITHSCORES counts whose reply length would overflow (|count| > LONG_MAX/2). */
-const MAX_COUNT_WITH_SCORES = 2 ** 62;
 
 export const zrandmember = defineCommand({
   name: 'zrandmember',
@@ -22,16 +19,12 @@ export const zrandmember = defineCommand({
       else reply.bulk(zset.randomDistinct(1)[0].member);
       return;
     }
-    const count = parseInteger(argv[2]);
-    let withScores = false;
+    const count = parseRandomCount(argv[2]!, false);
     if (argv.length > 4 || (argv.length === 4 && !isKeyword(argv[3], 'WITHSCORES'))) {
       throw syntaxError();
     }
-    if (argv.length === 4) {
-      withScores = true;
-      if (Math.abs(count) > MAX_COUNT_WITH_SCORES)
-        throw new CommandError('ERR value is out of range');
-    }
+    const withScores = argv.length === 4;
+    if (withScores) parseRandomCount(argv[2]!, true);
     const zset = readZset(ctx, argv[1]);
     if (!zset || count === 0) {
       reply.arrayHeader(0);
@@ -39,6 +32,7 @@ export const zrandmember = defineCommand({
     }
     // Negative: that many picks, repetitions allowed. Positive: distinct members; asking for at
     // least the whole set returns all of it from the highest score down (Redis's iterator order).
+    if (count < 0) ensureReplyFits(ctx, -count, withScores ? 2 : 1);
     const items =
       count < 0
         ? zset.randomWithRepetition(-count)
