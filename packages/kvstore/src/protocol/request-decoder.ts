@@ -8,6 +8,8 @@ export class QueryBufferLimitError extends Error {}
 
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline command and longest count line. */
 const INLINE_MAX = 64 * 1024;
+/** Redis's INT_MAX bound on a multibulk count. */
+const MAX_MULTIBULK = 2 ** 31 - 1;
 
 export interface DecoderLimits {
   /** proto-max-bulk-len */
@@ -92,7 +94,9 @@ export class RequestDecoder {
         }
         const count = this.readCountLine(0x2a);
         if (count === undefined) return this.starve();
-        if (count > 1024 * 1024) throw new ProtocolError('invalid multibulk length');
+        // Redis accepts up to INT_MAX and waits for the elements: the query buffer limit and
+        // proto-max-bulk-len bound what they can cost (nothing is allocated per count).
+        if (count > MAX_MULTIBULK) throw new ProtocolError('invalid multibulk length');
         if (count <= 0) continue;
         this.pendingArgs = count;
         this.args = [];

@@ -222,6 +222,9 @@ export class KvServer implements KeyspaceHooks {
       end: () => this.clientGone(client),
       data: (chunk) => {
         this.stats.netInputBytes += chunk.length;
+        // Closing after a reply (QUIT, a protocol error): later input is read and dropped, so
+        // a client that keeps sending cannot grow the query buffer.
+        if (client.closeAfterReply) return;
         client.lastInteraction = Date.now();
         try {
           client.decoder.push(chunk);
