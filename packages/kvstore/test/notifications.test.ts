@@ -5,6 +5,7 @@ import {
   encodeCommand,
   pollUntil,
   redisServerPath,
+  show,
   startRedis,
   startStrata,
 } from './fixtures/diff-client.js';
@@ -64,9 +65,12 @@ t.test('keyspace notifications match redis-server event for event', async (t) =>
     const sub = await subscriber(port, '__key*__:*');
     const client = await RawClient.connect(port);
     for (const command of SEQUENCE) await client.send(...command);
-    await new Promise((r) => setTimeout(r, 30));
-    // The lazily expired key: an access deletes it and fires 'expired'.
-    await client.send('GET', 'gone');
+    // The 1 ms key expires once, by the active cycle or by a PTTL reaching it after its
+    // time: either fires one 'expired'. Waiting for that event, not for a delay.
+    await pollUntil(
+      async () => show(await client.send('PTTL', 'gone')) === 'int:"-2"',
+      'the 1 ms key to expire',
+    );
     // A message published last marks the end of the events (delivery is in order).
     await client.send('PUBLISH', '__keyspace@0__:end-of-sequence', 'end');
     await sub.until('end-of-sequence');
