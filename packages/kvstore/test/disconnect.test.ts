@@ -8,8 +8,7 @@ import {
   pollUntil,
   redisServerPath,
   show,
-  startRedis,
-  startStrata,
+  startServers,
 } from './fixtures/diff-client.js';
 
 /**
@@ -178,10 +177,9 @@ async function disconnectWhileWaiting(
 t.test('clients that disconnect while blocked or subscribed are dropped at once', async (t) => {
   const redisPath = redisServerPath(t);
   if (!redisPath) return;
-  const redis = await startRedis(redisPath);
-  t.teardown(redis.stop);
-  const ours = await startStrata();
-  t.teardown(ours.stop);
+  const ports = await startServers(t, redisPath);
+  const redis = { port: ports.redis };
+  const ours = { port: ports.ours };
   const redisAdmin = await RawClient.connect(redis.port);
   const ourAdmin = await RawClient.connect(ours.port);
   t.teardown(() => {

@@ -75,7 +75,7 @@ function text(reply: Reply | undefined): string | undefined {
 }
 
 function parseArgs(reply: Reply | undefined): Arg[] {
-  if (!reply || reply.t !== 'array') return [];
+  if (reply?.t !== 'array') return [];
   return reply.v.map((item) => {
     const f = fields(item);
     const flags = f.get('flags');

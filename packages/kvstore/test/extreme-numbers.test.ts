@@ -5,8 +5,7 @@ import {
   redisServerPath,
   show,
   startPair,
-  startRedis,
-  startStrata,
+  startServers,
   untilBlocked,
 } from './fixtures/diff-client.js';
 
@@ -218,13 +217,10 @@ t.test('extreme integers: Redis error texts, and the server stays up', async (t)
 t.test('a blocking timeout past 2^31 ms waits instead of firing at once', async (t) => {
   const redisPath = redisServerPath(t);
   if (!redisPath) return;
-  const redis = await startRedis(redisPath);
-  t.teardown(redis.stop);
-  const ours = await startStrata();
-  t.teardown(ours.stop);
+  const ports = await startServers(t, redisPath);
   for (const [name, port] of [
-    ['redis', redis.port],
-    ['ours', ours.port],
+    ['redis', ports.redis],
+    ['ours', ports.ours],
   ] as const) {
     const [list, stream, short, admin] = await Promise.all(
       [0, 1, 2, 3].map(() => RawClient.connect(port)),

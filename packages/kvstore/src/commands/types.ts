@@ -89,6 +89,8 @@ export interface ClientView {
  */
 export interface BlockRequest {
   readonly keys: readonly string[];
+  /** The type the keys must hold to serve this client: another type leaves it blocked. */
+  readonly keyType: 'list' | 'zset' | 'stream';
   /** Milliseconds to wait; 0 = forever. */
   readonly timeoutMs: number;
   serve(ctx: CommandContext, key: string): boolean;

@@ -66,11 +66,14 @@ export class BlockingManager {
   /** Node fires a longer setTimeout at once: waits past it are re-armed until the deadline. */
   private armTimeout(client: Client, state: BlockedState, deadline: number): void {
     const left = Math.max(deadline - Date.now(), 0);
-    state.timer = setTimeout(() => {
-      if (client.blocked !== state) return;
-      if (left > MAX_TIMER_MS) this.armTimeout(client, state, deadline);
-      else this.timeout(client);
-    }, Math.min(left, MAX_TIMER_MS));
+    state.timer = setTimeout(
+      () => {
+        if (client.blocked !== state) return;
+        if (left > MAX_TIMER_MS) this.armTimeout(client, state, deadline);
+        else this.timeout(client);
+      },
+      Math.min(left, MAX_TIMER_MS),
+    );
   }
 
   /** A key may now serve blocked clients (called through the database hooks). */
@@ -113,7 +116,10 @@ export class BlockingManager {
               continue;
             }
             // The key may have been consumed by the previous client in the queue.
-            if (db.peek(key) === undefined) break;
+            const entry = db.peek(key);
+            if (entry === undefined) break;
+            // A key of another type (LPUSH; DEL; SET in one MULTI) serves nobody, as in Redis.
+            if (entry.type !== state.request.keyType) continue;
             const served = this.server.serveBlocked(client, state, key);
             if (served) {
               this.unblock(client);

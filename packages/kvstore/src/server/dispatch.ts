@@ -68,7 +68,7 @@ export function logDenial(
       context: client.multi || client.inExec ? 'multi' : 'toplevel',
       object: denial.object,
       username,
-      clientInfo: clientInfoLine(client),
+      clientInfo: clientInfoLine(client, true),
     },
     server.config.int('acllog-max-len'),
   );
@@ -103,6 +103,11 @@ export function processCommand(server: KvServer, client: Client, argv: string[])
       spec,
       fullName,
     );
+    return;
+  }
+  // Before authentication and ACLs, as Redis: SAVE, SHUTDOWN... cannot be queued.
+  if (client.multi && spec.flags.includes('no_multi')) {
+    rejectCommand(server, client, 'ERR Command not allowed inside a transaction', spec, fullName);
     return;
   }
   if (!client.authenticated && server.acl.authRequired && !spec.flags.includes('no_auth')) {

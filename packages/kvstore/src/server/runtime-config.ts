@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { globMatch } from '../glob.js';
 import { CONFIG_PARAMS, type ParamSpec, checkParam } from './config-params.js';
 
@@ -58,12 +59,17 @@ export class RuntimeConfig {
     this.listeners.set(name, list);
   }
 
-  /** [name, value] pairs matching a glob, aliases included as Redis lists them. */
+  /**
+   * [name, value] pairs matching a glob, aliases included as Redis lists them. `dir` is shown
+   * absolute, as Redis shows its working directory (it chdirs into `dir`).
+   */
   matching(pattern: string): Array<[string, string]> {
     const out: Array<[string, string]> = [];
     const lower = pattern.toLowerCase();
     for (const [name, spec] of this.specs) {
-      if (globMatch(lower, name, true)) out.push([name, this.values.get(spec.name)!]);
+      if (!globMatch(lower, name, true)) continue;
+      const value = this.values.get(spec.name)!;
+      out.push([name, spec.name === 'dir' ? resolve(value) : value]);
     }
     return out;
   }

@@ -34,11 +34,18 @@ export class WatchRegistry {
     if (set) for (const client of set) client.dirtyCas = true;
   }
 
-  /** FLUSHDB/FLUSHALL/SWAPDB: every watcher of a key in `db` (or any db) is touched. */
-  touchDatabase(db: Database | undefined): void {
-    const prefix = db ? `${db.index}\0` : '';
+  /**
+   * FLUSHDB/FLUSHALL (before emptying `db`) and SWAPDB (`other` is the swapped database): the
+   * watchers of a key of `db` that exists there or in `other` are touched, as Redis's
+   * touchAllWatchedKeysInDb; a watched key that did not exist is not changed by a flush.
+   */
+  touchDatabase(db: Database, other?: Database): void {
+    const prefix = `${db.index}\0`;
     for (const [id, set] of this.watchers) {
-      if (prefix === '' || id.startsWith(prefix)) for (const client of set) client.dirtyCas = true;
+      if (!id.startsWith(prefix)) continue;
+      const key = id.slice(prefix.length);
+      if (db.peek(key) === undefined && other?.peek(key) === undefined) continue;
+      for (const client of set) client.dirtyCas = true;
     }
   }
 }

@@ -293,6 +293,21 @@ export class ConsumerGroup {
     public entriesRead: number,
   ) {}
 
+  /** An exact copy (COPY): pending entries of deleted IDs and consumers' seen-times kept. */
+  clone(): ConsumerGroup {
+    const copy = new ConsumerGroup(this.name, this.lastId, this.entriesRead);
+    for (const { name, seenTime } of this.consumers.values()) {
+      copy.consumers.set(name, new Consumer(name, seenTime));
+    }
+    for (const [id, { consumer, deliveryTime, deliveryCount }] of this.pending) {
+      const owner = copy.consumers.get(consumer.name)!;
+      const entry: PendingEntry = { id, consumer: owner, deliveryTime, deliveryCount };
+      copy.pending.set(id, entry);
+      owner.pending.set(id, entry);
+    }
+    return copy;
+  }
+
   /** The consumer, created when missing (returns whether it was created). */
   consumer(name: string, now: number): { consumer: Consumer; created: boolean } {
     const existing = this.consumers.get(name);
@@ -590,6 +605,12 @@ export class Stream implements StoredValue {
     }
     const estimate = this.estimateEntriesReadAt(group.lastId);
     return estimate === undefined ? undefined : this.entriesAdded - estimate;
+  }
+
+  /** COPY: replaces the groups by exact copies of `source`'s (replayed commands lose detail). */
+  copyGroupsFrom(source: Stream): void {
+    this.groups.clear();
+    for (const group of source.groups.values()) this.groups.set(group.name, group.clone());
   }
 
   /** Commands that recreate the stream, its metadata and groups (as Redis's AOF rewrite). */

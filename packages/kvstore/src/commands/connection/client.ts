@@ -6,16 +6,36 @@ import { type CommandDefinition, defineCommand } from '../define.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { validateClientName } from './client-name.js';
 
-/** One CLIENT LIST / CLIENT INFO line, fields as Redis 7.0 prints them. */
-export function clientInfoLine(c: Client): string {
+/** The bytes of a command as a RESP multibulk: what it occupied in the query buffer. */
+function requestBytes(argv: readonly string[]): number {
+  let bytes = 3 + String(argv.length).length;
+  for (const arg of argv) bytes += 5 + String(arg.length).length + arg.length;
+  return bytes;
+}
+
+/** The socket's file descriptor (Node keeps it on the internal libuv handle), -1 if none. */
+function socketFd(c: Client): number {
+  const handle = (c.conn?.socket as unknown as { _handle?: { fd?: number } } | undefined)?._handle;
+  return typeof handle?.fd === 'number' ? handle.fd : -1;
+}
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, fields as Redis 7.0 prints them. `running` is the client
+ * whose command asks: as in Redis, its query buffer still holds that command and its argv is
+ * allocated (a blocked client keeps its argv too).
+ */
+export function clientInfoLine(c: Client, running = false): string {
   const now = Date.now();
-  const qbuf = c.decoder.buffered;
+  const argv = running ? c.ctx.argv : (c.blocked?.argv ?? []);
+  const qbuf = c.decoder.buffered + (running ? requestBytes(argv) : 0);
+  let argvMem = 0;
+  for (const arg of argv) argvMem += arg.length;
   const omem = c.reply.pending + (c.conn?.pendingOutput ?? 0);
   return [
     `id=${c.id}`,
     `addr=${c.address}`,
     `laddr=${c.localAddress}`,
-    `fd=${c.conn ? 8 : -1}`,
+    `fd=${socketFd(c)}`,
     `name=${c.name}`,
     `age=${Math.floor((now - c.createdAt) / 1000)}`,
     `idle=${Math.floor((now - c.lastInteraction) / 1000)}`,
@@ -27,7 +47,7 @@ export function clientInfoLine(c: Client): string {
     `multi=${c.multi ? c.multi.length : -1}`,
     `qbuf=${qbuf}`,
     `qbuf-free=${Math.max(0, 20474 - qbuf)}`,
-    'argv-mem=0',
+    `argv-mem=${argvMem}`,
     'multi-mem=0',
     'rbs=16384',
     'rbp=0',
@@ -40,8 +60,6 @@ export function clientInfoLine(c: Client): string {
     `user=${c.user}`,
     'redir=-1',
     `resp=${c.resp}`,
-    `lib-name=${c.libName}`,
-    `lib-ver=${c.libVersion}`,
   ].join(' ');
 }
 
@@ -94,7 +112,7 @@ const list = sub({
   flags: ['admin', 'noscript', 'loading', 'stale'],
   summary: 'Get the list of client connections',
   handler(ctx) {
-    const { server } = internals(ctx);
+    const { server, client } = internals(ctx);
     const { argv } = ctx;
     let type: string | undefined;
     let ids: Set<number> | undefined;
@@ -118,7 +136,7 @@ const list = sub({
     for (const c of server.clients.values()) {
       if (type && clientType(c) !== type) continue;
       if (ids && !ids.has(c.id)) continue;
-      out += `${clientInfoLine(c)}\n`;
+      out += `${clientInfoLine(c, c === client)}\n`;
     }
     ctx.reply.verbatim(out);
   },
@@ -132,7 +150,7 @@ const info = sub({
   since: '6.2.0',
   handler(ctx) {
     const { client } = internals(ctx);
-    ctx.reply.verbatim(`${clientInfoLine(client)}\n`);
+    ctx.reply.verbatim(`${clientInfoLine(client, true)}\n`);
   },
 });
 

@@ -38,7 +38,6 @@ export const reset = defineCommand({
     client.reply.resp = 2;
     client.replyMode = 'on';
     client.skipNext = false;
-    client.noEvict = false;
     client.aclUser = server.acl.defaultUser;
     client.authenticated = !server.acl.authRequired;
     ctx.reply.simple('RESET');

@@ -45,6 +45,8 @@ export const hincrbyfloat = defineCommand({
   handler(ctx) {
     const [, key, field, incrementText] = ctx.argv as [string, string, string, string];
     const increment = parseFloatArg(incrementText);
+    // Refused before the key is touched, as Redis 7.0.12+ (an infinite field is never stored).
+    if (!Number.isFinite(increment)) throw new CommandError('ERR value is NaN or Infinity');
     const hash = hashForWrite(ctx, key);
     const currentText = hash.get(field) ?? '0';
     const value = parseDouble(currentText);

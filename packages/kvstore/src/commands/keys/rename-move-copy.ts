@@ -1,3 +1,4 @@
+import { Stream } from '../../structures/stream.js';
 import { CommandError, Errors } from '../../command-error.js';
 import type { Database } from '../../keyspace/database.js';
 import type { Entry } from '../../keyspace/entry.js';
@@ -136,6 +137,7 @@ export const copy = defineCommand({
       server.materialize(target, entryCommands({ ...entry, expiresAt: 0 } as Entry, to));
     }
     const created = target.peek(to);
+    if (created?.value instanceof Stream) created.value.copyGroupsFrom(entry.value as Stream);
     if (created && entry.expiresAt !== 0) target.setExpire(created, entry.expiresAt);
     ctx.signalModifiedKey(to, target);
     ctx.notify('generic', 'copy_to', to, target);

@@ -39,6 +39,7 @@ function moveOrBlock(ctx: CommandContext, args: MoveArgs, timeoutMs: number | un
   }
   ctx.block({
     keys: [args.source],
+    keyType: 'list',
     timeoutMs,
     serve(c) {
       const moved = moveOne(c, args);

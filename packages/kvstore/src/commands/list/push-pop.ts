@@ -1,3 +1,4 @@
+import { CommandError, Errors } from '../../command-error.js';
 import { LONG_MAX, parseCount, parseRangeInteger, parseTimeout, syntaxError } from '../args.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
@@ -70,7 +71,8 @@ function popCommand(name: string, end: End, summary: string) {
     since: '1.0.0',
     handler(ctx) {
       const { argv, reply } = ctx;
-      if (argv.length > 3) throw syntaxError();
+      // Redis's popGenericCommand: more than a count is an arity error, not a syntax error.
+      if (argv.length > 3) throw new CommandError(Errors.wrongArity(name));
       const key = argv[1]!;
       const count = argv.length === 3 ? parseCount(argv[2]!) : undefined;
       const list = readList(ctx, key, true);
@@ -107,7 +109,7 @@ function blockingPop(ctx: CommandContext, end: End): void {
     return true;
   };
   for (const key of keys) if (serve(ctx, key)) return;
-  ctx.block({ keys, timeoutMs, serve });
+  ctx.block({ keys, keyType: 'list', timeoutMs, serve });
 }
 
 export const blpop = defineCommand({
@@ -209,6 +211,6 @@ export const blmpop = defineCommand({
     const args = parseMpop(ctx.argv, 2);
     const serve = mpopServe(args);
     for (const key of args.keys) if (serve(ctx, key)) return;
-    ctx.block({ keys: args.keys, timeoutMs, serve });
+    ctx.block({ keys: args.keys, keyType: 'list', timeoutMs, serve });
   },
 });

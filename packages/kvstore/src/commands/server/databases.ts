@@ -52,7 +52,7 @@ export const flushall = defineCommand({
   handler(ctx) {
     parseFlushMode(ctx);
     const { server } = internals(ctx);
-    server.watch.touchDatabase(undefined);
+    for (const db of server.dbs) server.watch.touchDatabase(db);
     let removed = 0;
     for (const db of server.dbs) removed += db.flush();
     ctx.addDirty(removed + 1);
@@ -90,8 +90,8 @@ export const swapdb = defineCommand({
     if (a < 0 || b < 0 || !first || !second) throw new CommandError(Errors.dbIndexOutOfRange);
     if (first !== second) {
       first.swapWith(second);
-      server.watch.touchDatabase(first);
-      server.watch.touchDatabase(second);
+      server.watch.touchDatabase(first, second);
+      server.watch.touchDatabase(second, first);
       server.blocking.signalDatabase(first);
       server.blocking.signalDatabase(second);
       ctx.addDirty(1);

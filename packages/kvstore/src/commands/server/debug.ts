@@ -54,7 +54,6 @@ export const debug = defineCommand({
         );
         return;
       }
-      case 'JMAP':
       case 'CHANGE-REPL-ID':
       case 'QUICKLIST-PACKED-THRESHOLD':
       case 'STRINGMATCH-LEN':

@@ -27,7 +27,7 @@ export const save = defineCommand({
 export const bgsave = defineCommand({
   name: 'bgsave',
   arity: -1,
-  flags: ['admin', 'noscript', 'no_multi'],
+  flags: ['admin', 'noscript'],
   group: 'server',
   summary: 'Asynchronously save the dataset to disk',
   since: '1.0.0',
@@ -51,7 +51,7 @@ export const bgsave = defineCommand({
 export const bgrewriteaof = defineCommand({
   name: 'bgrewriteaof',
   arity: 1,
-  flags: ['admin', 'noscript', 'no_multi'],
+  flags: ['admin', 'noscript'],
   group: 'server',
   summary: 'Asynchronously rewrite the append-only file',
   since: '1.0.0',

@@ -244,6 +244,7 @@ function blockRead(ctx: CommandContext, request: ReadRequest): void {
   const count = request.count || BLOCKED_DEFAULT_COUNT;
   ctx.block({
     keys: request.keys,
+    keyType: 'stream',
     timeoutMs: request.timeoutMs,
     serve(served, key) {
       const entry = served.db.peek(key);

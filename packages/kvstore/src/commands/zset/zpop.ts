@@ -100,6 +100,7 @@ function blockingPop(
   }
   ctx.block({
     keys,
+    keyType: 'zset',
     timeoutMs,
     serve(served, key) {
       // A key that now holds another type (a list renamed over it...) does not serve the waiter.
