@@ -1,3 +1,4 @@
+import { tempDir } from '@strata/common/testing';
 import t from 'tap';
 import {
   RawClient,
@@ -158,7 +159,8 @@ t.test('extreme integers in every numeric argument: the server stays up', async 
   t.teardown(redis.stop);
   const reference = await RawClient.connect(redis.port);
   t.teardown(() => reference.close());
-  const ours = await spawnKv(t, []);
+  // FLUSHALL saves when save rules exist: no rules, and a directory of its own.
+  const ours = await spawnKv(t, ['--save', '', '--dir', tempDir(t)]);
   const admin = await RawClient.connect(ours.port);
   t.teardown(() => admin.close());
   const list = await admin.send('COMMAND', 'LIST');

@@ -1,3 +1,4 @@
+import { tempDir } from '@strata/common/testing';
 import t from 'tap';
 import {
   RawClient,
@@ -57,7 +58,7 @@ t.test('pathological glob patterns do not take the server hostage', async (t) =>
   if (!redisPath) return;
   const redis = await startRedis(redisPath);
   t.teardown(redis.stop);
-  const ours = await spawnKv(t, []);
+  const ours = await spawnKv(t, ['--save', '', '--dir', tempDir(t)]);
   const servers = await Promise.all(
     [redis.port, ours.port].map(async (port) => {
       const [client, other, subscriber] = await Promise.all(
