@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /**
@@ -68,4 +69,47 @@ export function tempDir(t: TestLike, prefix = 'strata-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** The environment of a user's shell: this one without tap's variables. */
+function userEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^(TAP|_TAPJS|NODE_ENV$|LOG_LEVEL$)/.test(name),
+    ),
+  );
+}
+
+export interface BinRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a bin (a .js file, with this node) to its exit as a user would from a shell: without
+ * tap's environment, so its logger is at its usual level; as `uid`/`gid` when given.
+ */
+export function runBin(
+  file: string,
+  args: readonly string[],
+  options: { uid?: number; gid?: number; timeoutMs?: number } = {},
+): BinRun {
+  // tap adds its process-info loader to every child's NODE_OPTIONS (it writes under .tap/,
+  // which an unprivileged run cannot): env(1) drops it.
+  const r = spawnSync('env', ['-u', 'NODE_OPTIONS', process.execPath, file, ...args], {
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 30_000,
+    env: userEnvironment(),
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A listener holding a free loopback port until the test ends (to find a port taken). */
+export async function takenPort(t: TestLike): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as { port: number }).port;
 }
