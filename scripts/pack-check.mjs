@@ -5,11 +5,11 @@
 // Prints a tap-style `# { total, pass, fail }` line that .ci/run adds to the test count.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemons } from './daemons.mjs';
+import { freePort, probe } from './net.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'strata-pack-'));
@@ -20,40 +20,6 @@ function check(name, ok, detail = '') {
   if (ok) pass++;
   else fail++;
   console.log(`${ok ? 'ok' : 'not ok'} - ${name}${detail ? ` # ${detail}` : ''}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Connects (retrying while the daemon starts), sends the probe, resolves with the first reply. */
-async function probe(port, send, deadline) {
-  for (;;) {
-    try {
-      return await new Promise((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        let reply = '';
-        socket.setTimeout(3000, () => socket.destroy(new Error('no reply')));
-        socket.once('connect', () => socket.write(send));
-        socket.on('data', (chunk) => {
-          reply += chunk.toString('latin1');
-          socket.end();
-          resolve(reply);
-        });
-        socket.once('error', reject);
-      });
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 async function checkDaemon(daemon, binDir) {

@@ -6,7 +6,6 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,22 +13,12 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { daemons } from '../daemons.mjs';
 import { containerArgv, healthcheckArgv, imageOf, resolveImagePrograms } from '../docker-model.mjs';
+import { freePort } from '../net.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'));
 /** Who the image's USER becomes here: nobody, when we can switch to it. */
 const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Maps the image's /app and /data onto this machine's directories, in any argument. */
 function mapper(dirs) {
