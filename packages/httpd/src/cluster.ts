@@ -81,7 +81,7 @@ export async function runPrimary(
   const exporters = await exportMetrics(config, logger, () => [...reports.values()]);
   for (let k = 0; k < config.workers; k++) fork();
   cluster.once('listening', () => {
-    logger.info({ workers: config.workers }, 'strata-httpd primary: workers are listening');
+    logger.info({ workers: config.workers }, 'strata-httpd primary: the workers serve');
   });
 
   installSignalHandlers({
