@@ -34,7 +34,11 @@ export class LogReporter extends Transform {
   #line(line) {
     if (!line.startsWith(INDENT) && !line.startsWith('  ')) return this.#topLevel(line);
     const file = this.#file;
-    if (!file) return this.#quietYaml || this.push(`${line}\n`);
+    if (!file) {
+      if (!this.#quietYaml) this.push(`${line}\n`);
+      if (line === '  ...') this.#quietYaml = false;
+      return;
+    }
     const indent = line.length - line.trimStart().length;
     const text = line.trimStart();
     if (file.yaml) {
