@@ -1,4 +1,5 @@
-// The daemons that are finished enough to start by default: package, bin, default port, client.
+// The daemons that are finished enough to start by default: package, bin, default port, the
+// client command a person tries first (given the port).
 // (strata-sh is a shell, not a daemon: scripts/pack-check.mjs checks it separately.)
 // scripts/up.mjs, scripts/pack-check.mjs and the compose test read this one table.
 export const daemons = [
@@ -7,7 +8,7 @@ export const daemons = [
     package: '@strata/kvstore',
     bin: 'strata-kvstore',
     port: 6379,
-    client: 'redis-cli -p 6379',
+    client: (port) => `redis-cli -p ${port}`,
     args: ['--dir', 'data/kvstore', '--appendonly', 'yes'],
     // What a client says first and the start of the reply that proves the daemon is serving.
     probe: { send: 'PING\r\n', expect: '+PONG' },
@@ -17,7 +18,7 @@ export const daemons = [
     package: '@strata/httpd',
     bin: 'strata-httpd',
     port: 8080,
-    client: 'curl http://127.0.0.1:8080/',
+    client: (port) => `curl http://127.0.0.1:${port}/`,
     args: ['--root', 'public'],
     probe: { send: 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: 'HTTP/1.1 ' },
   },

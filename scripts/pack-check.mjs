@@ -1,15 +1,24 @@
 #!/usr/bin/env node
-// Packaging check: `pnpm pack` every publishable package, install the tarballs with npm into an
-// empty directory (as a user would from the registry), run each bin's --version, start each
-// daemon and talk to it in its own protocol, and run a command through strata-sh.
+// Packaging check: `pnpm pack` every publishable package and check what each tarball holds;
+// then for each bin, install its package into an empty directory with npm from only the
+// tarballs it needs (its own and its workspace dependencies', as the README says), run its
+// --version, start each daemon and talk to it in its own protocol, run a command through strata-sh.
 // Prints a tap-style `# { total, pass, fail }` line that .ci/run adds to the test count.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemons } from './daemons.mjs';
+import { freePort, probe } from './net.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'strata-pack-'));
@@ -20,40 +29,6 @@ function check(name, ok, detail = '') {
   if (ok) pass++;
   else fail++;
   console.log(`${ok ? 'ok' : 'not ok'} - ${name}${detail ? ` # ${detail}` : ''}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Connects (retrying while the daemon starts), sends the probe, resolves with the first reply. */
-async function probe(port, send, deadline) {
-  for (;;) {
-    try {
-      return await new Promise((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        let reply = '';
-        socket.setTimeout(3000, () => socket.destroy(new Error('no reply')));
-        socket.once('connect', () => socket.write(send));
-        socket.on('data', (chunk) => {
-          reply += chunk.toString('latin1');
-          socket.end();
-          resolve(reply);
-        });
-        socket.once('error', reject);
-      });
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 async function checkDaemon(daemon, binDir) {
@@ -75,7 +50,7 @@ async function checkDaemon(daemon, binDir) {
     check(
       `${daemon.bin} answers its protocol`,
       reply.startsWith(daemon.probe.expect),
-      reply.slice(0, 40),
+      JSON.stringify(reply.slice(0, 40)),
     );
   } catch (err) {
     check(`${daemon.bin} answers its protocol`, false, `${err.message} ${stderr.slice(0, 200)}`);
@@ -91,57 +66,88 @@ async function checkDaemon(daemon, binDir) {
 }
 
 try {
-  const packages = readdirSync(join(root, 'packages')).filter((name) => {
-    const manifest = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
-    return manifest.private !== true;
-  });
-  for (const name of packages) {
+  const manifests = new Map();
+  for (const dir of readdirSync(join(root, 'packages'))) {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    if (manifest.private !== true) manifests.set(manifest.name, { dir, manifest });
+  }
+  for (const { dir } of manifests.values()) {
     execFileSync('pnpm', ['pack', '--pack-destination', work], {
-      cwd: join(root, 'packages', name),
+      cwd: join(root, 'packages', dir),
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
-  const tarballs = readdirSync(work).filter((file) => file.endsWith('.tgz'));
-  check('every package packs', tarballs.length === packages.length, tarballs.join(' '));
+  // pnpm names a tarball after the package: @strata/kvstore 0.1.0 -> strata-kvstore-0.1.0.tgz.
+  const tarballOf = (name) =>
+    join(
+      work,
+      `${name.replace(/^@/, '').replace('/', '-')}-${manifests.get(name).manifest.version}.tgz`,
+    );
+  for (const [name, { manifest }] of manifests) {
+    const tarball = tarballOf(name);
+    const files = existsSync(tarball)
+      ? execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n')
+      : [];
+    const expected = ['package/package.json', 'package/README.md', 'package/dist/index.js'];
+    for (const bin of Object.values(manifest.bin ?? {})) expected.push(join('package', bin));
+    const missing = expected.filter((file) => !files.includes(file));
+    const extra = files.filter((file) => /^package\/(src|test|bench)\//.test(file));
+    check(
+      `${name} packs dist, README and package.json only`,
+      files.length > 0 && missing.length === 0 && extra.length === 0,
+      `missing ${missing.join(' ') || 'none'}, sources ${extra.slice(0, 3).join(' ') || 'none'}`,
+    );
+  }
 
-  const app = join(work, 'app');
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), '{"name":"pack-check","private":true}\n');
-  execFileSync(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...tarballs.map((t) => join(work, t)),
-    ],
-    { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const binDir = join(app, 'node_modules', '.bin');
+  /** The package and every workspace package it depends on, dependencies first. */
+  const closure = (name, seen = []) => {
+    const { dependencies = {} } = manifests.get(name).manifest;
+    for (const dep of Object.keys(dependencies)) {
+      if (manifests.has(dep) && !seen.includes(dep)) closure(dep, seen);
+    }
+    if (!seen.includes(name)) seen.push(name);
+    return seen;
+  };
 
-  const bins = [...daemons.map((d) => [d.bin, d.name]), ['strata-sh', 'shell']];
-  for (const [bin, name] of bins) {
-    const expected = JSON.parse(
-      readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'),
-    ).version;
+  // Each bin's package installed alone in an empty directory, with only the tarballs it needs,
+  // as the README tells a user to (nothing is on the registry yet).
+  const shell = { name: 'shell', bin: 'strata-sh', package: '@strata/shell' };
+  for (const target of [...daemons, shell]) {
+    const needs = closure(target.package);
+    const app = join(work, `app-${target.name}`);
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), '{"name":"pack-check","private":true}\n');
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', ...needs.map(tarballOf)],
+      { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const installed = readdirSync(join(app, 'node_modules', '@strata')).sort();
+    check(
+      `${target.package} installs from the tarballs of ${needs.join(', ')}`,
+      JSON.stringify(installed) === JSON.stringify(needs.map((n) => n.split('/')[1]).sort()),
+      installed.join(' '),
+    );
+    const binDir = join(app, 'node_modules', '.bin');
+    const expected = manifests.get(target.package).manifest.version;
     let out = '';
     try {
-      out = execFileSync(join(binDir, bin), ['--version'], { encoding: 'utf8' });
+      out = execFileSync(join(binDir, target.bin), ['--version'], { encoding: 'utf8' });
     } catch (err) {
       out = String(err.message);
     }
-    check(`${bin} --version`, out.includes(expected), out.trim().slice(0, 60));
+    check(`${target.bin} --version`, out.includes(expected), out.trim().slice(0, 60));
+    if (target === shell) {
+      const said = execFileSync(
+        join(binDir, 'strata-sh'),
+        ['-c', 'for w in packed shell; do printf "%s " "$w"; done'],
+        { encoding: 'utf8' },
+      );
+      check('strata-sh runs a command', said === 'packed shell ', JSON.stringify(said));
+    } else {
+      await checkDaemon(target, binDir);
+    }
   }
-  for (const daemon of daemons) await checkDaemon(daemon, binDir);
-  const said = execFileSync(
-    join(binDir, 'strata-sh'),
-    ['-c', 'for w in packed shell; do printf "%s " "$w"; done'],
-    {
-      encoding: 'utf8',
-    },
-  );
-  check('strata-sh runs a command', said === 'packed shell ', JSON.stringify(said));
 } catch (err) {
   check('packaging', false, err.message.split('\n')[0]);
 } finally {

@@ -4,6 +4,7 @@ export * from './config.js';
 export * from './framing.js';
 export * from './timers.js';
 export * from './signals.js';
+export * from './startup.js';
 export { Connection, type ConnectionHandler, type ConnectionLimits } from './net/connection.js';
 export {
   removeStaleSocket,

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { type TestLike, findTool, requireTool, tempDir } from '../src/testing.js';
+import { type TestLike, findTool, requireShared, requireTool, tempDir } from '../src/testing.js';
 
 /** A TestLike that records what the helpers asked for. */
 function recorder() {
@@ -39,6 +39,32 @@ t.test('findTool and requireTool', async (t) => {
   t.same(found.calls, []);
   // A real tap Test satisfies TestLike (checked by tsc).
   t.match(requireTool(t, 'sh'), /\/sh$/);
+});
+
+t.test('requireShared', async (t) => {
+  const saved = process.env.STRATA_REQUIRE_TOOLS;
+  t.teardown(() => {
+    if (saved === undefined) delete process.env.STRATA_REQUIRE_TOOLS;
+    else process.env.STRATA_REQUIRE_TOOLS = saved;
+  });
+  const dir = tempDir(t);
+  const absent = join(dir, 'corpora/none');
+
+  delete process.env.STRATA_REQUIRE_TOOLS;
+  const skipped = recorder();
+  t.equal(requireShared(skipped.test, dir, absent), undefined);
+  t.match(skipped.calls, [
+    /^skip .*corpora\/none not found \(the shared corpora sit in \.\.\/shared/,
+  ]);
+
+  process.env.STRATA_REQUIRE_TOOLS = '1';
+  const failed = recorder();
+  t.equal(requireShared(failed.test, absent), undefined);
+  t.match(failed.calls, [/^fail .*corpora\/none not found/]);
+
+  const found = recorder();
+  t.same(requireShared(found.test, dir), [dir]);
+  t.same(found.calls, []);
 });
 
 t.test('tempDir is removed at teardown', async (t) => {

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import {
+  type StartupHint,
   createLogger,
+  exitOnStartupError,
   installSignalHandlers,
   loadCliConfig,
   registerServerMetrics,
 } from '@strata/common';
-import { reportToPrimary, runPrimary } from './cluster.js';
+import { reportStartupFailure, reportToPrimary, runPrimary } from './cluster.js';
 import { exportMetrics } from './metrics.js';
 import { CLI_INFO, HTTPD_OPTIONS, rereadConfig } from './options.js';
 import { Httpd } from './server.js';
@@ -22,11 +25,9 @@ const logger = createLogger({
 async function serve(): Promise<void> {
   const worker = cluster.isWorker;
   const httpd = new Httpd(config, logger);
-  await httpd.listen();
   let closeExporters = async () => {};
-  if (worker) {
-    reportToPrimary(httpd);
-  } else {
+  // The exporters before the listener: a taken --metrics-port stops start-up before serving.
+  if (!worker) {
     const exporters = await exportMetrics(
       config,
       logger,
@@ -35,6 +36,8 @@ async function serve(): Promise<void> {
     );
     closeExporters = () => exporters.close();
   }
+  await httpd.listen();
+  if (worker) reportToPrimary(httpd);
   // One drain, whoever asks first: a signal, or the primary (which may forward the same
   // SIGINT the terminal already sent this worker, so a signal would count as a second one).
   let draining: Promise<void> | undefined;
@@ -65,10 +68,19 @@ async function serve(): Promise<void> {
   });
 }
 
+/** The flags behind what start-up opens, named in the one-line error when it fails. */
+const hints: StartupHint[] = [
+  { flag: '--port', port: config.port },
+  { flag: '--metrics-port', port: config.metricsPort },
+  { flag: '--unix', path: config.unix },
+  { flag: '--root', path: config.root },
+  { flag: '--root', path: resolve(config.root) },
+];
+
 try {
-  if (cluster.isPrimary && config.workers > 0) await runPrimary(config, argv, logger);
+  if (cluster.isPrimary && config.workers > 0) await runPrimary(config, argv, logger, hints);
   else await serve();
 } catch (err) {
-  logger.fatal({ err }, (err as Error).message);
-  process.exit(1);
+  if (cluster.isWorker) reportStartupFailure(err, logger, hints);
+  else exitOnStartupError(CLI_INFO.name, err, { logger, hints });
 }

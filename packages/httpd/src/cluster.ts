@@ -1,7 +1,15 @@
 import cluster, { type Worker } from 'node:cluster';
-import { type Logger, installSignalHandlers, removeStaleSocket } from '@strata/common';
+import { inspect } from 'node:util';
+import {
+  type Logger,
+  type StartupHint,
+  describeStartupError,
+  exitOnStartupError,
+  installSignalHandlers,
+  removeStaleSocket,
+} from '@strata/common';
 import { type WorkerReport, exportMetrics } from './metrics.js';
-import { type HttpdConfig, rereadConfig } from './options.js';
+import { CLI_INFO, type HttpdConfig, rereadConfig } from './options.js';
 import type { Httpd } from './server.js';
 
 /** A worker that dies sooner than this after starting is restarted only after a pause. */
@@ -18,31 +26,38 @@ export async function runPrimary(
   config: HttpdConfig,
   argv: string[],
   logger: Logger,
+  hints: readonly StartupHint[],
 ): Promise<void> {
   const reports = new Map<number, WorkerReport>();
   let stopping = false;
   // Until one worker has listened, a dying worker means a setup error (bad root, port in
-  // use) that restarting cannot fix: the primary gives up instead of looping.
+  // use) that restarting cannot fix: the primary gives up instead of looping, and prints the
+  // first worker's reason once, however many workers hit it.
   let anyListened = false;
   cluster.on('listening', () => {
     anyListened = true;
   });
+  const giveUp = (reason: string) => {
+    stopping = true;
+    for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGKILL');
+    process.stderr.write(`${CLI_INFO.name}: ${reason}\n`);
+    process.exit(1);
+  };
 
   const fork = (): Worker => {
     const worker = cluster.fork();
     const startedAt = Date.now();
-    worker.on('message', (message: { type?: string; report?: WorkerReport }) => {
+    type Message = { type?: string; report?: WorkerReport; reason?: string };
+    worker.on('message', (message: Message) => {
       if (message?.type === 'report' && message.report) reports.set(worker.id, message.report);
+      if (message?.type === 'startup-failed' && !anyListened && !stopping) {
+        giveUp(message.reason ?? 'a worker could not start');
+      }
     });
     worker.once('exit', (code, signal) => {
       reports.delete(worker.id);
       if (stopping) return;
-      if (!anyListened) {
-        stopping = true;
-        logger.fatal({ code }, 'a worker failed to start; stopping');
-        for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGKILL');
-        process.exit(1);
-      }
+      if (!anyListened) giveUp(`a worker exited (${signal ?? code}) before listening`);
       logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
       const delay = Date.now() - startedAt < CRASH_LOOP_MS ? CRASH_LOOP_MS : 0;
       setTimeout(() => {
@@ -58,15 +73,16 @@ export async function runPrimary(
     try {
       await removeStaleSocket(config.unix);
     } catch (err) {
-      logger.fatal({ err }, 'cannot listen on the UNIX socket');
-      process.exit(1);
+      exitOnStartupError(CLI_INFO.name, err, { logger, hints });
     }
   }
   cluster.setupPrimary({ args: argv });
-  for (let k = 0; k < config.workers; k++) fork();
-
+  // The exporters first: a taken --metrics-port stops start-up before any worker is forked.
   const exporters = await exportMetrics(config, logger, () => [...reports.values()]);
-  logger.info({ workers: config.workers }, 'strata-httpd primary started');
+  for (let k = 0; k < config.workers; k++) fork();
+  cluster.once('listening', () => {
+    logger.info({ workers: config.workers }, 'strata-httpd primary: the workers serve');
+  });
 
   installSignalHandlers({
     logger,
@@ -94,6 +110,20 @@ export async function runPrimary(
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
     },
   });
+}
+
+/**
+ * In a worker that could not start: the primary prints the reason (one line for all workers);
+ * the stack goes to stderr here at --log-level debug. Exits 1 once the message is sent.
+ */
+export function reportStartupFailure(
+  err: unknown,
+  logger: Logger,
+  hints: readonly StartupHint[],
+): void {
+  if (logger.isLevelEnabled('debug')) process.stderr.write(`${inspect(err)}\n`);
+  const reason = describeStartupError(err, hints);
+  process.send?.({ type: 'startup-failed', reason }, () => process.exit(1));
 }
 
 /** In a worker: report counters to the primary for the metrics it serves. */

@@ -98,6 +98,7 @@ function requests(): Array<[string, string]> {
     ['two Hosts', req('GET /a.txt HTTP/1.1', 'Host: other\r\n')],
     ['HTTP/1.0 without Host', 'GET /a.txt HTTP/1.0\r\n\r\n'],
     ['HTTP/2.0 request line', 'GET /a.txt HTTP/2.0\r\nHost: localhost\r\n\r\n'],
+    ['HTTP/1.2 request line', 'GET /a.txt HTTP/1.2\r\nHost: localhost\r\n\r\n'],
     ['request line over 8 KiB', req(`GET /${'x'.repeat(9000)} HTTP/1.1`)],
     [
       'Content-Length with Transfer-Encoding',

@@ -113,11 +113,20 @@ t.test('smuggling attempts get 400 and the connection closes', async (t) => {
 
 t.test('versions and sizes: 505, 414, 431', async (t) => {
   const { port } = await startHttpd(t, makeRoot(t, files));
-  for (const version of ['HTTP/2.0', 'HTTP/1.2', 'HTTP/3.0']) {
+  for (const version of ['HTTP/2.0', 'HTTP/0.9', 'HTTP/3.0']) {
     const r = await exchange(port, `GET / ${version}\r\nHost: a\r\n\r\n`);
     t.equal(r.responses[0]?.status, 505, version);
     t.equal(r.closed, true);
   }
+  // RFC 9110 section 2.5: HTTP/1.2 is served as the highest 1.x we speak, as nginx does.
+  const newerMinor = await exchange(port, `GET / HTTP/1.2\r\nHost: a\r\n\r\n${get('/')}`, {
+    expect: 2,
+  });
+  t.same(
+    newerMinor.responses.map((r) => r.status),
+    [200, 200],
+    'HTTP/1.2 gets 200 and keeps the connection',
+  );
   const longLine = await exchange(port, get(`/${'x'.repeat(9000)}`));
   t.equal(longLine.responses[0]?.status, 414);
   const bigHeaders = await exchange(port, get('/', { 'X-Big': 'y'.repeat(17 * 1024) }));

@@ -3,10 +3,14 @@ import {
   ErrorCode,
   type LogLevel,
   type Logger,
+  type StartupHint,
   createLogger,
+  exitOnStartupError,
   installSignalHandlers,
   parseCli,
 } from '@strata/common';
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CLI_INFO, buildOptionTable } from './cli.js';
 import { startKvMetrics } from './metrics.js';
 import { KvServer } from './server/kv-server.js';
@@ -42,6 +46,21 @@ export function configFromOptions(options: Record<string, unknown>): RuntimeConf
   return config;
 }
 
+/**
+ * --dir must be a directory the server can write (as redis-server, which chdirs into it at
+ * start): found out now rather than at the first save, or at shutdown.
+ */
+function checkDataDir(dir: string): void {
+  if (!statSync(dir).isDirectory()) {
+    throw Object.assign(new Error(`${dir} is not a directory`), {
+      code: 'ENOTDIR',
+      syscall: 'chdir',
+      path: dir,
+    });
+  }
+  accessSync(dir, constants.W_OK);
+}
+
 /** The bin: parse flags, start the server, shut down gracefully on signals. */
 export async function main(argv: readonly string[]): Promise<void> {
   const table = buildOptionTable();
@@ -70,11 +89,20 @@ export async function main(argv: readonly string[]): Promise<void> {
     users: options.user as string[] | undefined,
     onShutdown: () => process.exit(0),
   });
+  const dir = String(config.get('dir'));
+  const unixsocket = String(config.get('unixsocket'));
+  const hints: StartupHint[] = [
+    { flag: '--port', port: Number(config.get('port')) },
+    { flag: '--metrics-port', port: options.metricsPort as number | undefined },
+    { flag: '--unix', path: unixsocket || undefined },
+    { flag: '--dir', path: dir },
+    { flag: '--dir', path: resolve(dir) },
+  ];
   try {
+    checkDataDir(dir);
     await server.start();
   } catch (err) {
-    logger.fatal({ err }, 'cannot start');
-    process.exit(1);
+    exitOnStartupError(CLI_INFO.name, err, { logger, hints });
   }
   let metrics: Awaited<ReturnType<typeof startKvMetrics>>;
   try {
@@ -85,8 +113,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       logger,
     });
   } catch (err) {
-    logger.fatal({ err }, 'cannot start the metrics exporters');
-    process.exit(1);
+    exitOnStartupError(CLI_INFO.name, err, { logger, hints });
   }
   logger.info(
     {

@@ -2,9 +2,9 @@
  * Conformance: the Oils spec subset in ../shared/corpora/oils-spec, run by the shared runner
  * against the built bin. The score must not drop below spec-floor.json.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { requireTool } from '@strata/common/testing';
+import { requireShared, requireTool } from '@strata/common/testing';
 import t from 'tap';
 import { binBuilt, binPath, packageDir, run, sharedDir } from './helpers.js';
 
@@ -14,12 +14,13 @@ const floor: number = JSON.parse(
 
 t.test('Oils spec score stays at or above the recorded floor', async (t) => {
   if (!requireTool(t, 'python3')) return;
-  const runner = resolve(sharedDir, 'tools/oils-spec-runner.py');
-  const corpus = resolve(sharedDir, 'corpora/oils-spec');
-  if (!existsSync(runner) || !existsSync(corpus)) {
-    t.fail(`shared corpus not found at ${sharedDir}`);
-    return;
-  }
+  const shared = requireShared(
+    t,
+    resolve(sharedDir, 'tools/oils-spec-runner.py'),
+    resolve(sharedDir, 'corpora/oils-spec'),
+  );
+  if (!shared) return;
+  const [runner, corpus] = shared;
   if (!binBuilt()) {
     t.fail(`${binPath} is missing: run pnpm --filter @strata/shell build first`);
     return;

@@ -434,8 +434,8 @@ export function parseVersion(buf: Buffer, start: number, end: number): '1.0' | '
   }
   const major = buf[start + 5]! - 0x30;
   const minor = buf[start + 7]! - 0x30;
-  if (major === 1 && minor === 1) return '1.1';
-  if (major === 1 && minor === 0) return '1.0';
+  // RFC 9110 §2.5: a higher minor version within major 1 is processed as the highest we implement.
+  if (major === 1) return minor === 0 ? '1.0' : '1.1';
   throw parseError('unsupported-version', `HTTP/${major}.${minor} is not supported`);
 }
 

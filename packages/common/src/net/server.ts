@@ -166,7 +166,8 @@ export class StrataServer {
       { allowHalfOpen: true, noDelay: this.options.noDelay ?? true },
       (socket) => this.accept(socket, transport),
     );
-    server.on('error', (err) => this.logger.error({ err }, 'listener error'));
+    // Before it listens, listen() rejects with the error: the caller reports it, once.
+    server.on('error', (err) => server.listening && this.logger.error({ err }, 'listener error'));
     this.listeners.push(server);
     return server;
   }

@@ -5,10 +5,11 @@
  * reason), version, headers, body and trailers. Each case runs twice: the input in one piece,
  * and (unless marked noScan) one byte at a time.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { requireShared } from '../../src/testing.js';
 import type { HttpParseError, HttpParseReason } from '../../src/http/errors.js';
 import { type RequestHead, RequestParser } from '../../src/http/parser.js';
 import { type ResponseHead, ResponseParser } from '../../src/http/response-parser.js';
@@ -274,9 +275,7 @@ function differs(ours: Outcome, theirs: Outcome): string | undefined {
   return a === b ? undefined : `messages differ:\n ours   ${a}\n llhttp ${b}`;
 }
 
-if (!existsSync(CORPUS)) {
-  t.fail(`llhttp fixtures not found at ${CORPUS} (the shared folder beside the checkout)`);
-} else {
+if (requireShared(t, CORPUS)) {
   const differing = new Set<string>();
   for (const kind of ['request', 'response'] as const) {
     const cases = readCases(kind);

@@ -57,6 +57,19 @@ t.test('a simple request', async (t) => {
   t.equal(head.body, 'none');
 });
 
+t.test('HTTP/1.2 and 1.9 are processed as HTTP/1.1 (RFC 9110 2.5)', async (t) => {
+  for (const version of ['1.2', '1.9']) {
+    const input = `GET / HTTP/${version}\r\nHost: a\r\n\r\n${GET}`;
+    for (const pieces of [[input], input.split('')]) {
+      const { requests, error } = parse(pieces);
+      t.equal(error, undefined, `HTTP/${version} in ${pieces.length} pieces`);
+      t.equal(requests.length, 2, 'the connection stays open for the next request');
+      t.equal(requests[0]!.head.version, '1.1');
+      t.equal(requests[0]!.head.keepAlive, true);
+    }
+  }
+});
+
 t.test('keep-alive rules of HTTP/1.0 and 1.1', async (t) => {
   const cases: Array<[string, boolean]> = [
     ['GET / HTTP/1.0\r\n\r\n', false],
@@ -187,7 +200,8 @@ t.test('requests refused as the smuggling literature demands', async (t) => {
     ['GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n', 'duplicate-host', 400],
     ['GET / HTTP/1.1\r\nHost: a b\r\n\r\n', 'bad-host', 400],
     ['GET / HTTP/2.0\r\nHost: a\r\n\r\n', 'unsupported-version', 505],
-    ['GET / HTTP/1.2\r\nHost: a\r\n\r\n', 'unsupported-version', 505],
+    ['GET / HTTP/3.1\r\nHost: a\r\n\r\n', 'unsupported-version', 505],
+    ['GET / HTTP/1.9\r\n\r\n', 'missing-host', 400],
     ['GET / HTTP/0.9\r\n\r\n', 'unsupported-version', 505],
     ['GET / HTTP/11\r\n\r\n', 'bad-version', 400],
     ['GET / http/1.1\r\n\r\n', 'bad-version', 400],

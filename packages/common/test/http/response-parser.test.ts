@@ -144,6 +144,9 @@ t.test('ambiguous or malformed responses are refused', async (t) => {
   for (const [input, reason] of cases) {
     t.equal(parse(['GET'], [input]).error?.reason, reason, JSON.stringify(input));
   }
+  const newerMinor = parse(['GET'], ['HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n']);
+  t.equal(newerMinor.error, undefined, 'HTTP/1.2 is read as HTTP/1.1 (RFC 9110 section 2.5)');
+  t.equal(newerMinor.responses[0]!.head.version, '1.1');
   const noReason = parse(['GET'], ['HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n']);
   t.equal(noReason.error, undefined, 'the reason phrase may be missing');
   t.equal(noReason.responses[0]!.head.reason, '');

@@ -30,6 +30,10 @@ export function loadCommandFile(
       `${path} is a Redis RDB file; this server reads only its own snapshot format`,
     );
   }
+  // Both formats are RESP arrays from the first byte; anything else is not ours to replay.
+  if (data.length > 0 && data[0] !== 0x2a) {
+    throw new LoadError(`${path} is not a strata-kvstore snapshot or append-only file`);
+  }
   const client = new Client(server, undefined, server.dbs[0]!);
   client.authenticated = true;
   const decoder = new RequestDecoder({
