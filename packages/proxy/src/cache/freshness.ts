@@ -82,14 +82,18 @@ export function freshnessLifetime(entry: CachedResponse, heuristicMaxSeconds: nu
   return Math.min(Math.floor((entry.date - lastModified) / 10_000), heuristicMaxSeconds);
 }
 
-/** RFC 9111 §4.2.3: current_age in seconds at `now`. */
+/**
+ * RFC 9111 §4.2.3: current_age in seconds at `now`, with the fraction kept (the Age field
+ * sends it floored): so `max-age=0` from a client means "revalidate" unless the stored
+ * response is less than a millisecond old.
+ */
 export function currentAge(entry: CachedResponse, now: number): number {
   const apparentAge = Math.max(0, entry.responseTime - entry.date) / 1000;
   const responseDelay = (entry.responseTime - entry.requestTime) / 1000;
   const correctedAgeValue = entry.ageValue + responseDelay;
   const correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
   const residentTime = (now - entry.responseTime) / 1000;
-  return Math.floor(correctedInitialAge + residentTime);
+  return correctedInitialAge + residentTime;
 }
 
 /** How a stored response may be used for one request (RFC 9111 §4.2, §5.2.1). */

@@ -156,11 +156,15 @@ async function fetchMiss(lookup: Lookup, leader: boolean): Promise<void> {
   }
 }
 
-/** Every field of a 304 replaces the stored ones of that name (RFC 9111 §3.2). */
+/**
+ * Every field of a 304 replaces the stored ones of that name (RFC 9111 §3.2); the age is the
+ * 304's own (its Age, or none), since the freshened response dates from it.
+ */
 export function applyNotModified(entry: CachedResponse, upstream: UpstreamResponse): void {
   const replaced = new Set(
     upstream.fields.map(([name]) => name).filter((name) => name !== 'content-length'),
   );
+  replaced.add('age');
   const kept: FieldList = entry.fields.filter(([name]) => !replaced.has(name));
   for (const pair of upstream.fields) if (replaced.has(pair[0])) kept.push(pair);
   entry.fields = kept;

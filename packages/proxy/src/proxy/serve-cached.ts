@@ -36,7 +36,7 @@ export function serveCached(
   const { head } = reply.request;
   const hidden = new Set(['age', ...fieldNames(entry.directives.get('no-cache'))]);
   const fields: FieldList = entry.fields.filter(([name]) => !hidden.has(name));
-  fields.push(['age', String(currentAge(entry, Date.now()))]);
+  fields.push(['age', String(Math.floor(currentAge(entry, Date.now())))]);
   reply.hierarchy = 'NONE/-';
   if (entry.status === 200 && notModified(head.headers, entry.etag, entry.lastModified)) {
     reply.result = result === 'TCP_HIT' || result === 'TCP_MEM_HIT' ? 'TCP_IMS_HIT' : result;
