@@ -128,7 +128,7 @@ t.test('collapsed requests are released when the response is not storable', asyn
   const gate = new Promise<void>((r) => {
     release = r;
   });
-  const origin = await startOrigin(t, (req, res, hit) => {
+  const origin = await startOrigin(t, (_req, res, hit) => {
     const answer = () => {
       res.writeHead(200, { 'cache-control': 'no-store' });
       res.end(`private #${hit}`);

@@ -51,7 +51,8 @@ export function compileRule(text: string, maxLength: number): FilterRule {
     case 'regex': {
       let regex: RegExp;
       try {
-        regex = new RegExp(body, 'il');
+        // Case-sensitive: the linear engine has no `i`; hosts are lowercased in the URL already.
+        regex = new RegExp(body, 'l');
       } catch (err) {
         throw new Error(`regex pattern refused: ${(err as Error).message}`);
       }
