@@ -20,18 +20,29 @@ t.test('--help, bad flags and start-up failures are one plain line', async (t) =
   const bad = await run(process.execPath, [BIN, '--bogus']).catch((err) => err);
   t.equal(bad.code, 2);
   t.match(bad.stderr, "Unknown option '--bogus'");
-  const pattern = await run(process.execPath, [BIN, '--port', '0', '--workers', '0', '--deny', 'regex:(a)\\1']).catch(
-    (err) => err,
-  );
+  const pattern = await run(process.execPath, [
+    BIN,
+    '--port',
+    '0',
+    '--workers',
+    '0',
+    '--deny',
+    'regex:(a)\\1',
+  ]).catch((err) => err);
   t.equal(pattern.code, 1);
   t.match(pattern.stderr, /^strata-proxy: regex pattern refused: .*linear time\n$/);
   const taken = createServer();
   await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => taken.close(() => r())));
   const port = String((taken.address() as { port: number }).port);
-  const inUse = await run(process.execPath, [BIN, '--port', port, '--workers', '0']).catch((err) => err);
+  const inUse = await run(process.execPath, [BIN, '--port', port, '--workers', '0']).catch(
+    (err) => err,
+  );
   t.equal(inUse.code, 1);
-  t.equal(inUse.stderr, `strata-proxy: cannot listen on 127.0.0.1:${port}: address already in use (use --port)\n`);
+  t.equal(
+    inUse.stderr,
+    `strata-proxy: cannot listen on 127.0.0.1:${port}: address already in use (use --port)\n`,
+  );
 });
 
 t.test('curl -x, the squid access log, metrics, SIGHUP and SIGTERM', async (t) => {
@@ -47,8 +58,15 @@ t.test('curl -x, the squid access log, metrics, SIGHUP and SIGTERM', async (t) =
   writeFileSync(denyFile, '');
   const metricsPort = await freePort();
   const daemon = await spawnProxy(t, [
-    '--workers', '0', '--allow-private', '--access-log', log, '--deny-file', denyFile,
-    '--metrics-port', String(metricsPort),
+    '--workers',
+    '0',
+    '--allow-private',
+    '--access-log',
+    log,
+    '--deny-file',
+    denyFile,
+    '--metrics-port',
+    String(metricsPort),
   ]);
   const proxyUrl = `http://127.0.0.1:${daemon.port}`;
   for (let k = 0; k < 2; k++) {
@@ -59,7 +77,16 @@ t.test('curl -x, the squid access log, metrics, SIGHUP and SIGTERM', async (t) =
   writeFileSync(denyFile, 'domain:127.0.0.1\n');
   daemon.child.kill('SIGHUP');
   await daemon.waitForLog(/rules reloaded/);
-  const denied = await run(curl, ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-x', proxyUrl, origin.url('/c')]);
+  const denied = await run(curl, [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '-x',
+    proxyUrl,
+    origin.url('/c'),
+  ]);
   t.equal(denied.stdout, '403');
   const metrics = await run(curl, ['-s', `http://127.0.0.1:${metricsPort}/metrics`]);
   t.match(metrics.stdout, /proxy_results_total\{result="TCP_MEM_HIT"\} 1/);
@@ -70,7 +97,12 @@ t.test('curl -x, the squid access log, metrics, SIGHUP and SIGTERM', async (t) =
   t.equal(await daemon.exited, 0);
   const lines = readFileSync(log, 'utf8').trim().split('\n');
   t.equal(lines.length, 3);
-  t.match(lines[0]!, new RegExp(`^\\d+\\.\\d{3} +\\d+ 127\\.0\\.0\\.1 TCP_MISS/200 11 GET ${origin.url('/c')} - HIER_DIRECT/127\\.0\\.0\\.1 text/plain$`));
+  t.match(
+    lines[0]!,
+    new RegExp(
+      `^\\d+\\.\\d{3} +\\d+ 127\\.0\\.0\\.1 TCP_MISS/200 11 GET ${origin.url('/c')} - HIER_DIRECT/127\\.0\\.0\\.1 text/plain$`,
+    ),
+  );
   t.match(lines[1]!, / TCP_MEM_HIT\/200 11 GET /);
   t.match(lines[2]!, / TCP_DENIED\/403 /);
 });
@@ -80,13 +112,26 @@ t.test('--access-log-format combined and json', async (t) => {
   const dir = tempDir(t, 'proxy-log-');
   for (const format of ['combined', 'json']) {
     const log = join(dir, `${format}.log`);
-    const daemon = await spawnProxy(t, ['--workers', '0', '--allow-private', '--access-log', log, '--access-log-format', format]);
+    const daemon = await spawnProxy(t, [
+      '--workers',
+      '0',
+      '--allow-private',
+      '--access-log',
+      log,
+      '--access-log-format',
+      format,
+    ]);
     await fetchVia(daemon.port, 'GET', origin.url('/f'), { 'User-Agent': 'test-agent' });
     daemon.child.kill('SIGTERM');
     await daemon.exited;
     const line = readFileSync(log, 'utf8').trim();
     if (format === 'combined') {
-      t.match(line, new RegExp(`^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] "GET ${origin.url('/f')} HTTP/1\\.1" 200 1 "-" "test-agent" TCP_MISS$`));
+      t.match(
+        line,
+        new RegExp(
+          `^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] "GET ${origin.url('/f')} HTTP/1\\.1" 200 1 "-" "test-agent" TCP_MISS$`,
+        ),
+      );
     } else {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       t.match(parsed, { method: 'GET', status: 200, result: 'TCP_MISS', bytes: 1 });
@@ -104,8 +149,14 @@ t.test('--workers 2 serves through both workers and drains on SIGTERM', async (t
   const responses = await Promise.all(
     Array.from({ length: 8 }, () => fetchVia(daemon.port, 'GET', origin.url('/w'))),
   );
-  t.equal(responses.every((r) => r.status === 200 && r.body.toString() === 'w'), true);
-  t.ok((origin.hits.get('/w') ?? 0) <= 2, 'at most one miss per worker (each has its own memory cache)');
+  t.equal(
+    responses.every((r) => r.status === 200 && r.body.toString() === 'w'),
+    true,
+  );
+  t.ok(
+    (origin.hits.get('/w') ?? 0) <= 2,
+    'at most one miss per worker (each has its own memory cache)',
+  );
   daemon.child.kill('SIGTERM');
   t.equal(await daemon.exited, 0);
 });
