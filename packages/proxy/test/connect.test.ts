@@ -160,7 +160,7 @@ t.test('CONNECT refusals: bad target, filtered host, private address, unreachabl
     socket.destroy();
     return reply;
   };
-  t.match(await status(filtered.port, 'www.blocked.test:443'), /^HTTP\/1\.1 403 .*\r\n[^]*/);
+  t.match(await status(filtered.port, 'www.blocked.test:443'), /^HTTP\/1\.1 403 /);
   t.match(await status(filtered.port, `127.0.0.1:${port}`), /^HTTP\/1\.1 403 /);
   t.match(await status(filtered.port, 'no-port-here'), /^HTTP\/1\.1 400 /);
   const guarded = await startProxy(t, ['--connect-ports', '1-65535']);
