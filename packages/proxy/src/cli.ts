@@ -166,6 +166,11 @@ export const PROXY_OPTIONS = {
     default: 'squid',
     description: "access log format: squid (Squid's native), combined, or json",
   },
+  headerTimeout: {
+    type: 'duration',
+    default: 10_000,
+    description: 'time to receive a whole request head, from its first byte (408 and close)',
+  },
   idleTimeout: {
     type: 'duration',
     default: 60_000,

@@ -1,4 +1,4 @@
-import { type Logger, StrataServer } from '@strata/common';
+import { type Logger, StrataServer, TimerWheel } from '@strata/common';
 import { ProxyAuth, readAuthFile } from './access/auth.js';
 import { UrlFilter, readPatternFile } from './access/filter.js';
 import { LOOPBACK, NetworkList } from './access/networks.js';
@@ -35,6 +35,7 @@ export class ProxyServer {
   readonly context: ProxyContext;
   private accessLog: AccessLog | undefined;
   private latencies: number[] = [];
+  private readonly wheel = new TimerWheel({ tickMs: 100 });
 
   constructor(
     private readonly config: ProxyConfig,
@@ -86,6 +87,8 @@ export class ProxyServer {
       maxHeaders: config.maxHeaders,
       maxBody: config.maxBody,
       maxRequests: config.maxRequests,
+      headerTimeout: config.headerTimeout,
+      wheel: this.wheel,
     };
     this.server = new StrataServer({
       host: config.host,
@@ -154,6 +157,7 @@ export class ProxyServer {
 
   async close(graceMs = this.config.shutdownGrace): Promise<void> {
     await this.server.close({ graceMs });
+    this.wheel.close();
     await this.context.agent.close().catch(() => {});
     await this.accessLog?.close();
   }

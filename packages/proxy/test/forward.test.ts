@@ -237,3 +237,22 @@ t.test('malformed requests get a 400 and the proxy keeps serving', async (t) => 
   t.equal((await fetchVia(proxy.port, 'GET', origin.url('/'))).body.toString(), 'fine');
   t.equal(origin.requests.length, 1, 'the smuggling attempt never reached the origin');
 });
+
+t.test(
+  '--header-timeout: a head that never completes gets 408 and the connection closes',
+  async (t) => {
+    const origin = await startOrigin(t, (_req, res) => res.end('fine'));
+    const proxy = await startProxy(t, ['--allow-private', '--header-timeout', '200ms']);
+    const slow = new RawClient(proxy.port);
+    t.teardown(() => slow.close());
+    slow.send(`GET ${origin.url('/')} HTTP/1.1\r\nHost: ${origin.authority}\r\nX-Slow: 1\r\n`);
+    const response = await slow.next();
+    t.equal(response.status, 408);
+    await slow.waitClosed();
+    const client = new RawClient(proxy.port);
+    t.teardown(() => client.close());
+    client.send(rawRequest('GET', origin.url('/')));
+    t.equal((await client.next()).body.toString(), 'fine', 'a complete head in time is served');
+    t.equal(origin.requests.length, 1);
+  },
+);

@@ -1,4 +1,4 @@
-import type { Connection, ConnectionHandler } from '@strata/common';
+import type { Connection, ConnectionHandler, TimerWheel, WheelTimer } from '@strata/common';
 import { type HttpParseError, type RequestHead, RequestParser } from '@strata/common/http';
 import { Reply } from './reply.js';
 import { ClientRequest } from './request.js';
@@ -18,6 +18,9 @@ export interface SessionLimits {
   maxHeaders: number;
   maxBody: number;
   maxRequests: number;
+  /** A request head must be complete this long after its first byte (408 beyond). */
+  headerTimeout: number;
+  wheel: TimerWheel;
 }
 
 /**
@@ -34,6 +37,7 @@ export class ClientSession implements ConnectionHandler {
   private accepted = 0;
   private finished = false;
   private tunnelled: Tunnel | undefined;
+  private headTimer: WheelTimer | undefined;
 
   constructor(
     readonly conn: Connection,
@@ -72,7 +76,31 @@ export class ClientSession implements ConnectionHandler {
     }
     if (this.finished) return;
     this.parser.execute(chunk);
+    // A head has begun and is not complete: it gets --header-timeout from now (slowloris).
+    if (!this.parser.idle && !this.receiving && !this.headTimer && !this.finished) {
+      this.headTimer = this.limits.wheel.schedule(this.limits.headerTimeout, () =>
+        this.onHeadTimeout(),
+      );
+    }
     this.pump();
+  }
+
+  private onHeadTimeout(): void {
+    this.headTimer = undefined;
+    if (this.finished) return;
+    this.finished = true;
+    this.parser.stop();
+    this.conn.log.debug('request head timeout');
+    if (this.current) {
+      this.current.last = true; // the connection closes once the response in flight is sent
+      return;
+    }
+    const request = new ClientRequest(placeholderHead(), this.conn, true);
+    const reply = new Reply(this.conn, request, (r) => {
+      this.handler.completed(r);
+      this.conn.end();
+    });
+    reply.sendError(408, 'Request Timeout: the request head did not arrive in time');
   }
 
   /**
@@ -93,6 +121,8 @@ export class ClientSession implements ConnectionHandler {
 
   close(): void {
     this.finished = true;
+    this.limits.wheel.cancel(this.headTimer);
+    this.headTimer = undefined;
     this.receiving?.body?.destroy(new Error('client connection closed'));
     this.receiving = undefined;
     this.tunnelled?.destroy();
@@ -111,6 +141,8 @@ export class ClientSession implements ConnectionHandler {
   }
 
   private onHead(head: RequestHead): void {
+    this.limits.wheel.cancel(this.headTimer);
+    this.headTimer = undefined;
     this.accepted++;
     const last = !head.keepAlive || head.connect || this.accepted >= this.limits.maxRequests;
     const request = new ClientRequest(head, this.conn, last);
