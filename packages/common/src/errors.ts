@@ -16,6 +16,8 @@ export const ErrorCode = {
   SHUTDOWN_DEADLINE: 'STRATA_ERR_SHUTDOWN_DEADLINE',
   HTTP_PARSE: 'STRATA_ERR_HTTP_PARSE',
   METRICS: 'STRATA_ERR_METRICS',
+  /** A proxy refused to reach a target (a private address without --allow-private). */
+  FORBIDDEN_TARGET: 'STRATA_ERR_FORBIDDEN_TARGET',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

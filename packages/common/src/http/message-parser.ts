@@ -94,6 +94,13 @@ export abstract class MessageParser<Head extends Framing> {
   private keepAlive = true;
   /** Messages completed on this parser. */
   messages = 0;
+  /**
+   * After a tunnel head (CONNECT, 101): the bytes that followed it in the same chunk, which
+   * belong to the tunnel (a client may send its TLS hello without waiting for the 200). Later
+   * chunks are the caller's to route; the parser ignores them.
+   */
+  tunnelData: Buffer | undefined;
+  private tunnelled = false;
 
   constructor(events: MessageEvents<Head>, limits: Partial<ParserLimits>) {
     this.events = events;
@@ -167,6 +174,9 @@ export abstract class MessageParser<Head extends Framing> {
             this.events.onBody(i === 0 ? chunk : chunk.subarray(i));
             return;
           case State.Done:
+            // i > 0: the head ended in this very chunk.
+            if (this.tunnelled && i > 0) this.tunnelData = chunk.subarray(i);
+            return;
           case State.Failed:
             return;
           default:
@@ -287,6 +297,7 @@ export abstract class MessageParser<Head extends Framing> {
       throw parseError('body-too-large', `body of ${framing.contentLength} bytes over ${max}`);
     }
     this.keepAlive = framing.keepAlive && !tunnel && framing.body !== 'until-close';
+    this.tunnelled = tunnel;
     this.bodyTotal = 0;
     this.events.onHead(head);
     if (this.state !== State.Head) return; // stopped by the caller

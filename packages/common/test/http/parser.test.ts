@@ -280,6 +280,11 @@ t.test('CONNECT ends HTTP on the connection', async (t) => {
   t.equal(requests[0]!.head.connect, true);
   t.equal(requests[0]!.head.host, 'example.com:443');
   t.equal(parser.finished, true);
+  t.equal(parser.tunnelData?.toString('latin1'), '\x16\x03', 'the bytes after the head are kept');
+  const bare = parse(['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n']);
+  t.equal(bare.parser.tunnelData, undefined, 'nothing followed the head');
+  const plain = parse(['GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /']);
+  t.equal(plain.parser.tunnelData, undefined, 'a closing request is no tunnel');
 });
 
 t.test('the response serializer', async (t) => {
