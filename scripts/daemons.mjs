@@ -22,4 +22,16 @@ export const daemons = [
     args: ['--root', 'public'],
     probe: { send: 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: 'HTTP/1.1 ' },
   },
+  {
+    name: 'proxy',
+    package: '@strata/proxy',
+    bin: 'strata-proxy',
+    port: 3128,
+    client: (port) => `curl -x http://127.0.0.1:${port} http://example.org/`,
+    args: ['--workers', '1'],
+    probe: {
+      send: 'GET /strata-proxy/stats HTTP/1.1\r\nHost: localhost\r\n\r\n',
+      expect: 'HTTP/1.1 200',
+    },
+  },
 ];
