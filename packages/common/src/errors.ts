@@ -16,6 +16,7 @@ export const ErrorCode = {
   SHUTDOWN_DEADLINE: 'STRATA_ERR_SHUTDOWN_DEADLINE',
   HTTP_PARSE: 'STRATA_ERR_HTTP_PARSE',
   METRICS: 'STRATA_ERR_METRICS',
+  SQL: 'STRATA_ERR_SQL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

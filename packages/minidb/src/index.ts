@@ -1,0 +1,2 @@
+export type * from './engine/api.js';
+export { SqlError } from './engine/errors.js';
