@@ -8,7 +8,11 @@ import type { SqlErrorFields } from './api.js';
 export class SqlError extends StrataError {
   readonly fields: SqlErrorFields;
 
-  constructor(code: string, message: string, extra: Omit<Partial<SqlErrorFields>, 'code' | 'message'> = {}) {
+  constructor(
+    code: string,
+    message: string,
+    extra: Omit<Partial<SqlErrorFields>, 'code' | 'message'> = {},
+  ) {
     super(ErrorCode.SQL, message);
     this.fields = { severity: 'ERROR', ...extra, code, message };
   }
