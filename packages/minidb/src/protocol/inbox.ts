@@ -49,6 +49,14 @@ export class Inbox {
     });
   }
 
+  /** No more input (the client half-closed): what is queued is still read, then null. */
+  end(): void {
+    this.ended = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.(null);
+  }
+
   /** The client is gone: pending messages are dropped and a waiting reader gets null. */
   close(): void {
     this.ended = true;

@@ -136,6 +136,16 @@ export class PgConnection implements ConnectionHandler, Wire {
     this.flushOutput();
   }
 
+  /**
+   * The client sent FIN without Terminate: it is gone (libpq never half-closes). Messages
+   * already received still run, then the loop ends; a running statement is cancelled, since
+   * nobody will read its result, and a COPY FROM STDIN in progress is aborted.
+   */
+  end(): void {
+    this.inbox.end();
+    if (this.busy) this.sessionRef?.cancel();
+  }
+
   close(): void {
     this.phase = 'done';
     this.inbox.close();
@@ -262,7 +272,10 @@ export class PgConnection implements ConnectionHandler, Wire {
         this.endWork();
         next = await next;
       }
-      if (next === null) return;
+      if (next === null) {
+        this.endWork();
+        return;
+      }
       this.beginWork();
       try {
         const pending = this.dispatch(next);
