@@ -111,7 +111,7 @@ function startMetrics(
     metricsPort: config.metricsPort,
     statsd: config.statsd,
     host: config.host,
-    prefix: 'strata.minidb',
+    prefix: 'minidb',
     logger,
   });
 }
