@@ -3,13 +3,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseCli } from '@strata/common';
 import { requireTool, tempDir } from '@strata/common/testing';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import t from 'tap';
 import { CLI_INFO, OPTIONS } from '../src/cli.js';
+import { psqlArgs, runPsql } from './helpers/psql.js';
 import { runSource, spawnMinidb, watch } from './helpers/spawn.js';
-
-const exec = promisify(execFile);
 
 t.test('--help, --version and bad flags', async (t) => {
   const parse = (argv: string[]) => parseCli(OPTIONS, CLI_INFO, argv, {});
@@ -59,27 +56,11 @@ t.test('psql over TCP and the UNIX socket in --unix-dir; health check; SIGTERM',
   const dir = tempDir(t, 'minidb-sock-');
   const server = await spawnMinidb(t, ['--in-memory', '--unix-dir', dir]);
   t.equal(server.unixSocket, join(dir, `.s.PGSQL.${server.port}`));
-  const run = (host: string) =>
-    exec(
-      psql,
-      [
-        '-X',
-        '-At',
-        '-h',
-        host,
-        '-p',
-        String(server.port),
-        '-U',
-        'postgres',
-        '-d',
-        'postgres',
-        '-c',
-        'select 40 + 2',
-      ],
-      { timeout: 20_000 },
-    );
-  t.equal((await run(dir)).stdout, '42\n', 'psql -h <dir>');
-  t.equal((await run('127.0.0.1')).stdout, '42\n');
+  const run = async (host: string) =>
+    (await runPsql(psql, psqlArgs({ port: server.port, host }, '-At', '-c', 'select 40 + 2')))
+      .stdout;
+  t.equal(await run(dir), '42\n', 'psql -h <dir>');
+  t.equal(await run('127.0.0.1'), '42\n');
   const healthy = watch(runSource('healthcheck.ts', [String(server.port)]));
   t.equal(await healthy.exited, 0, 'healthy');
   server.child.kill('SIGTERM');
@@ -92,31 +73,11 @@ t.test('--password enables SCRAM for psql', async (t) => {
   const psql = requireTool(t, 'psql');
   if (!psql) return;
   const server = await spawnMinidb(t, ['--in-memory', '--password', 'pw']);
-  const run = (password: string) =>
-    exec(
-      psql,
-      [
-        '-X',
-        '-At',
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(server.port),
-        '-U',
-        'alice',
-        '-d',
-        'postgres',
-        '-c',
-        'select 1',
-      ],
-      {
-        timeout: 20_000,
-        env: { ...process.env, PGPASSWORD: password },
-      },
-    ).then(
-      (r) => r.stdout,
-      (err: { stderr: string }) => err.stderr,
-    );
+  const run = async (password: string) => {
+    const args = psqlArgs({ port: server.port, user: 'alice' }, '-At', '-c', 'select 1');
+    const result = await runPsql(psql, args, { ...process.env, PGPASSWORD: password });
+    return result.stdout + result.stderr;
+  };
   t.equal(await run('pw'), '1\n');
   t.match(await run('nope'), /password authentication failed for user "alice"/);
 });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sqlState } from './helpers/sql-state.js';
 import {
   commandComplete,
   copyResponse,
@@ -10,16 +11,6 @@ import {
 import { decodeBind, decodeExecute, decodeParse, decodeTarget } from '../src/protocol/frontend.js';
 import { decodeStartup } from '../src/protocol/startup.js';
 import { MessageWriter } from '../src/protocol/writer.js';
-import { SqlError } from '../src/engine/errors.js';
-
-function sqlState(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (err) {
-    return err instanceof SqlError ? err.fields.code : String(err);
-  }
-}
 
 /** Builds a frontend payload from parts: numbers as int32 unless tagged. */
 function payload(...parts: Array<string | Buffer | ['i16', number] | number>): Buffer {

@@ -1,15 +1,7 @@
 import t from 'tap';
-import { ScramExchange, parseScramVerifier, scramVerifier } from '../src/protocol/scram.js';
 import { SqlError } from '../src/engine/errors.js';
-
-function sqlState(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (err) {
-    return err instanceof SqlError ? err.fields.code : String(err);
-  }
-}
+import { sqlState } from './helpers/sql-state.js';
+import { ScramExchange, parseScramVerifier, scramVerifier } from '../src/protocol/scram.js';
 
 // RFC 7677 section 3: user "user", password "pencil".
 const SALT = Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64');

@@ -5,37 +5,15 @@ import { promisify } from 'node:util';
 import { requireTool, tempDir } from '@strata/common/testing';
 import t from 'tap';
 import type { MinidbServer } from '../src/server/minidb-server.js';
+import { psqlArgs, runPsql } from './helpers/psql.js';
 import { startMinidb } from './helpers/server.js';
 
 /** Debian's psql 15 against minidb: -c, -f with ON_ERROR_STOP, and an interactive session. */
 
 const exec = promisify(execFile);
 
-function psqlArgs(server: MinidbServer, ...args: string[]): string[] {
-  return [
-    '-X',
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(server.port),
-    '-U',
-    'postgres',
-    '-d',
-    'postgres',
-    ...args,
-  ];
-}
-
-/** Runs psql; resolves with its exit code and output whatever the code. */
-async function psql(path: string, server: MinidbServer, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(path, psqlArgs(server, ...args), { timeout: 20_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const psql = (path: string, server: MinidbServer, ...args: string[]) =>
+  runPsql(path, psqlArgs(server, ...args));
 
 t.test('psql -c', async (t) => {
   const path = requireTool(t, 'psql');
