@@ -43,6 +43,12 @@ export const OPTIONS = {
     default: 0,
     description: 'cancel a statement running longer than this (57014; 0 = never)',
   },
+  authenticationTimeout: {
+    type: 'duration',
+    unit: 's',
+    default: 60_000,
+    description: 'close a client that has not authenticated this long after connecting (0 = never)',
+  },
   password: {
     type: 'string',
     env: 'STRATA_MINIDB_PASSWORD',

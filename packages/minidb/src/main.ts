@@ -60,6 +60,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     maxConnections: config.maxConnections,
     maxMessageSize: config.maxMessageSize,
     statementTimeoutMs: config.statementTimeout,
+    authenticationTimeoutMs: config.authenticationTimeout,
     credentials,
     shutdownGraceMs: config.shutdownTimeout,
     logger,

@@ -359,3 +359,25 @@ t.test('max connections and Terminate', async (t) => {
   t.teardown(() => third.close());
   t.pass('the slot is free again');
 });
+
+t.test('authentication timeout and oversized authentication messages', async (t) => {
+  const { Credentials } = await import('../src/protocol/auth.js');
+  const { server } = await start(t, {
+    authenticationTimeoutMs: 30,
+    credentials: Credentials.load({ method: 'scram-sha-256', password: 'pw' }),
+  });
+  const silent = await RawPg.connect(server.port);
+  t.same(await silent.rest(), [], 'a client that never authenticates is closed');
+  const slow = await RawPg.connect(server.port);
+  slow.write(startupMessage({ user: 'u' }));
+  t.equal((await slow.next())?.type, 'R', 'asked for a password');
+  t.same(await slow.rest(), [], 'and closed when it does not answer in time');
+  const { server: other } = await start(t, {
+    credentials: Credentials.load({ method: 'password', password: 'pw' }),
+  });
+  const huge = await RawPg.connect(other.port);
+  huge.write(startupMessage({ user: 'u' }));
+  await huge.next();
+  huge.write(message('p', Buffer.alloc(70_000, 0x61)));
+  t.match(errorFields((await huge.rest())[0]!.body), { S: 'FATAL', C: '08P01' });
+});

@@ -4,6 +4,9 @@ import { Empty, copyData, copyResponse, empty } from './backend.js';
 import { decodeString } from './frontend.js';
 import type { Wire } from './wire.js';
 
+/** Rows sent between two checks of whether the client is reading. */
+const ROWS_PER_DRAIN = 256;
+
 /**
  * The COPY sub-protocol. COPY FROM STDIN: CopyInResponse, then the client's CopyData until
  * CopyDone (apply) or CopyFail (nothing applied); Flush and Sync are ignored meanwhile, as
@@ -54,11 +57,23 @@ export async function copyIn(wire: Wire, copy: CopyInResult): Promise<string> {
 export async function copyOut(wire: Wire, copy: CopyOutResult): Promise<void> {
   copyResponse(wire.writer, 'out', copy.format, copy.columnCount);
   let sinceDrain = 0;
-  for await (const chunk of copy.data) {
+  /** Returns a promise only when the client must catch up first. */
+  const send = (chunk: Buffer): Promise<void> | undefined => {
     copyData(wire.writer, chunk);
-    if (++sinceDrain === 256) {
-      sinceDrain = 0;
-      const waiting = wire.drain();
+    if (++sinceDrain < ROWS_PER_DRAIN) return undefined;
+    sinceDrain = 0;
+    return wire.drain();
+  };
+  // A row array costs no await per row; an async source (a cursor) is awaited as it yields.
+  const { data } = copy;
+  if (Symbol.iterator in data) {
+    for (const chunk of data) {
+      const waiting = send(chunk);
+      if (waiting) await waiting;
+    }
+  } else {
+    for await (const chunk of data) {
+      const waiting = send(chunk);
       if (waiting) await waiting;
     }
   }

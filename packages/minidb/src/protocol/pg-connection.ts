@@ -45,6 +45,8 @@ export interface ProtocolContext {
   maxMessageSize: number;
   /** 0 = none (--statement-timeout). */
   statementTimeoutMs: number;
+  /** A client not authenticated this long after connecting is cut (--authentication-timeout). */
+  authenticationTimeoutMs: number;
   /** Takes a session slot; false when --max-connections sessions are open. */
   acquireSlot(): boolean;
   releaseSlot(): void;
@@ -58,6 +60,9 @@ const OUTPUT_HIGH_WATER = 1024 * 1024;
 /** Queued input at which reading pauses (a client pipelining faster than we execute). */
 const INBOX_PAUSE_BYTES = 4 * 1024 * 1024;
 const INBOX_PAUSE_MESSAGES = 4096;
+
+/** Largest authentication message (PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH). */
+const MAX_AUTH_MESSAGE = 65_535;
 
 /** Thrown into a result being sent when its client has gone. */
 class ClientGone extends Error {}
@@ -82,6 +87,7 @@ export class PgConnection implements ConnectionHandler, Wire {
   private readPaused = false;
   private timer: NodeJS.Timeout | undefined;
   private timedOut = false;
+  private authTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -92,6 +98,14 @@ export class PgConnection implements ConnectionHandler, Wire {
       lengthIncludesSelf: true,
       maxPayload: context.maxMessageSize,
     });
+    if (context.authenticationTimeoutMs > 0) {
+      // As PostgreSQL's authentication_timeout: the connection just closes.
+      this.authTimer = setTimeout(() => {
+        this.phase = 'done';
+        this.conn.destroy();
+      }, context.authenticationTimeoutMs);
+      this.authTimer.unref();
+    }
   }
 
   private get done(): boolean {
@@ -150,6 +164,7 @@ export class PgConnection implements ConnectionHandler, Wire {
     this.phase = 'done';
     this.inbox.close();
     this.stopTimer();
+    clearTimeout(this.authTimer);
     if (this.processId !== 0) this.context.keys.unregister(this.processId);
     this.sessionRef?.close();
     if (this.hasSlot) this.context.releaseSlot();
@@ -228,6 +243,10 @@ export class PgConnection implements ConnectionHandler, Wire {
       this.fatal(protocolViolation(`expected password response, got message type ${frame.type}`));
       return;
     }
+    if (frame.payload.length > MAX_AUTH_MESSAGE) {
+      this.fatal(protocolViolation('invalid authentication message length'));
+      return;
+    }
     try {
       if (this.authenticator!.step(frame.payload, this.writer)) this.beginSession();
     } catch (err) {
@@ -249,6 +268,7 @@ export class PgConnection implements ConnectionHandler, Wire {
       this.fatal(err);
       return;
     }
+    clearTimeout(this.authTimer);
     authentication(this.writer, Auth.ok);
     const reported = this.sessionRef.reportedParameters();
     for (const name of Object.keys(reported)) parameterStatus(this.writer, name, reported[name]!);

@@ -19,6 +19,8 @@ export interface MinidbServerOptions {
   maxMessageSize?: number;
   /** 0 = none. */
   statementTimeoutMs?: number;
+  /** Cut clients not authenticated this long after connecting; 0 = never. Default 60 s. */
+  authenticationTimeoutMs?: number;
   /** Undefined: trust. */
   credentials?: Credentials | undefined;
   /** Graceful shutdown deadline. */
@@ -74,6 +76,7 @@ export class MinidbServer {
       credentials: this.options.credentials,
       maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
       statementTimeoutMs: this.options.statementTimeoutMs ?? 0,
+      authenticationTimeoutMs: this.options.authenticationTimeoutMs ?? 60_000,
       acquireSlot: () => {
         if (max > 0 && this.sessions >= max) return false;
         this.sessions++;
