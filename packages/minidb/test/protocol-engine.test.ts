@@ -52,9 +52,15 @@ t.test(
     const server = await startMinidb(t);
     const client = await RawPg.session(server.port);
     t.teardown(() => client.close());
+    // As in PostgreSQL, `fromm` is a column alias and the error is at `t`.
     client.write(query('select 1 fromm t'));
     const [error] = await client.until('Z');
-    t.match(errorFields(error!.body), { S: 'ERROR', C: '42601', P: '10' });
+    t.match(errorFields(error!.body), {
+      S: 'ERROR',
+      C: '42601',
+      P: '16',
+      M: 'syntax error at or near "t"',
+    });
     const status = async (sql: string) => {
       client.write(query(sql));
       return (await client.until('Z')).at(-1)!.body.toString();
