@@ -1,11 +1,12 @@
 import t from 'tap';
-import { RawPg, cstring, errorFields, message } from './helpers/raw.js';
+import { RawPg, errorFields, frontend, typesOf } from './helpers/raw.js';
 import { startMinidb } from './helpers/server.js';
+
+const { query } = frontend;
+const types = typesOf;
 
 /** What the protocol reports of the real engine: startup settings, SET, errors, status. */
 
-const query = (sql: string) => message('Q', cstring(sql));
-const types = (messages: Array<{ type: string }>) => messages.map((m) => m.type).join('');
 const statusOf = (messages: Array<{ type: string; body: Buffer }>) =>
   Object.fromEntries(
     messages

@@ -5,13 +5,17 @@ import {
   RawPg,
   cstring,
   errorFields,
-  int16,
   int32,
   message,
   packet,
   startupMessage,
+  frontend,
+  typesOf,
 } from './helpers/raw.js';
 import { type ScriptedEngine, scriptedEngine } from './helpers/scripted-engine.js';
+
+const { query, parse, bind, execute, describe, sync } = frontend;
+const types = typesOf;
 
 /**
  * The wire protocol on bare sockets over a scripted engine (test/helpers/scripted-engine.ts):
@@ -28,37 +32,6 @@ async function start(
   t.teardown(() => server.close());
   return { server, engine };
 }
-
-const types = (messages: Array<{ type: string }>) => messages.map((m) => m.type).join('');
-const query = (sql: string) => message('Q', cstring(sql));
-const parse = (sql: string, name = '', paramTypes: number[] = []) =>
-  message(
-    'P',
-    Buffer.concat([
-      cstring(name),
-      cstring(sql),
-      int16(paramTypes.length),
-      ...paramTypes.map(int32),
-    ]),
-  );
-const bind = (params: Array<Buffer | null> = [], resultFormat = 0, portal = '', statement = '') =>
-  message(
-    'B',
-    Buffer.concat([
-      cstring(portal),
-      cstring(statement),
-      int16(0),
-      int16(params.length),
-      ...params.map((p) => (p === null ? int32(-1) : Buffer.concat([int32(p.length), p]))),
-      int16(1),
-      int16(resultFormat),
-    ]),
-  );
-const execute = (maxRows = 0, portal = '') =>
-  message('E', Buffer.concat([cstring(portal), int32(maxRows)]));
-const describe = (kind: 'S' | 'P', name = '') =>
-  message('D', Buffer.concat([Buffer.from(kind), cstring(name)]));
-const sync = () => message('S');
 
 t.test('SSLRequest and GSSENCRequest get N, then startup completes', async (t) => {
   const { server } = await start(t);

@@ -154,3 +154,51 @@ export function errorFields(body: Buffer): Record<string, string> {
   }
   return fields;
 }
+
+/** Frontend messages of the query protocols, for raw exchanges. */
+export const frontend = {
+  query: (sql: string) => message('Q', cstring(sql)),
+  parse: (sql: string, name = '', paramTypes: number[] = []) =>
+    message(
+      'P',
+      Buffer.concat([
+        cstring(name),
+        cstring(sql),
+        int16(paramTypes.length),
+        ...paramTypes.map(int32),
+      ]),
+    ),
+  /** Text parameters (strings or raw bytes; null for NULL) and one result format for all. */
+  bind: (
+    params: Array<Buffer | string | null> = [],
+    resultFormat = 0,
+    portal = '',
+    statement = '',
+  ) =>
+    message(
+      'B',
+      Buffer.concat([
+        cstring(portal),
+        cstring(statement),
+        int16(0),
+        int16(params.length),
+        ...params.map((p) => {
+          if (p === null) return int32(-1);
+          const data = Buffer.from(p);
+          return Buffer.concat([int32(data.length), data]);
+        }),
+        int16(1),
+        int16(resultFormat),
+      ]),
+    ),
+  execute: (maxRows = 0, portal = '') =>
+    message('E', Buffer.concat([cstring(portal), int32(maxRows)])),
+  describe: (kind: 'S' | 'P', name = '') =>
+    message('D', Buffer.concat([Buffer.from(kind), cstring(name)])),
+  close: (kind: 'S' | 'P', name = '') =>
+    message('C', Buffer.concat([Buffer.from(kind), cstring(name)])),
+  sync: () => message('S'),
+};
+
+/** The type letters of a run of backend messages, e.g. 'TDCZ'. */
+export const typesOf = (messages: Array<{ type: string }>) => messages.map((m) => m.type).join('');
