@@ -36,11 +36,25 @@ export function compileContext(catalog: Catalog, paramTypes: number[]): CompileC
     correlated: { value: false },
     ctes: new Map(),
     planQuery: (stmt, ctx) => planQuery(stmt, ctx),
+    foldErrors: [],
   };
+}
+
+/** Throws the first error constant folding met, once the statement is fully analysed. */
+function raiseFoldErrors(cc: CompileContext): void {
+  const errors = cc.foldErrors ?? [];
+  if (errors.length === 0) return;
+  throw errors.reduce((a, b) => (b.phase < a.phase ? b : a)).error;
 }
 
 /** Plans queries and DML; runs DDL directly (it is planned and executed at once). */
 export function planStatement(stmt: Statement, cc: CompileContext): ExecutablePlan {
+  const plan = planStatementKind(stmt, cc);
+  raiseFoldErrors(cc);
+  return plan;
+}
+
+function planStatementKind(stmt: Statement, cc: CompileContext): ExecutablePlan {
   switch (stmt.kind) {
     case 'query': {
       const plan = planQuery(stmt, cc);

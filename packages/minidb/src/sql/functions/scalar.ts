@@ -1,8 +1,8 @@
 import { SqlError } from '../../engine/errors.js';
 import { coerce, commonType } from '../plan/coerce.js';
 import type { CompileContext } from '../plan/context.js';
-import { numericRank } from '../plan/convert.js';
-import { resolveParam } from '../plan/expr.js';
+import { implicitConverter, numericRank } from '../plan/convert.js';
+import { isNullConstant, resolveParam } from '../plan/expr.js';
 import type { Compiled, Env } from '../plan/scope.js';
 import { Decimal } from '../types/numeric.js';
 import { Oid, typeInfo } from '../types/oids.js';
@@ -32,23 +32,42 @@ export function strict(
 ): FunctionBuilder {
   return (args, pos, cc) => {
     if (args.length !== types.length) throw noSuchFunction(name, args, pos);
-    const fs = args.map(
-      (a, i) =>
-        coerce(a.paramIndex !== undefined ? resolveParam(a, types[i], cc) : a, types[i], pos).eval,
+    if (
+      args.some(
+        (a, i) =>
+          a.type !== Oid.unknown &&
+          a.paramIndex === undefined &&
+          !implicitConverter(a.type, types[i]),
+      )
+    ) {
+      throw noSuchFunction(name, args, pos);
+    }
+    const typed = args.map((a, i) =>
+      coerce(a.paramIndex !== undefined ? resolveParam(a, types[i], cc) : a, types[i], pos),
     );
-    return {
-      type: result,
-      typmod: -1,
-      eval: (env) => {
-        const vals: unknown[] = [];
-        for (const f of fs) {
-          const v = f(env);
-          if (v === null) return null;
-          vals.push(v);
-        }
-        return fn(...vals);
-      },
-    };
+    return strictCall(result, typed, fn);
+  };
+}
+
+/**
+ * A call of a strict function: every argument is evaluated before the NULL check, and a NULL
+ * constant argument makes the call the NULL constant, as PostgreSQL does.
+ */
+export function strictCall(
+  type: number,
+  args: Compiled[],
+  fn: (...a: unknown[]) => unknown,
+): Compiled {
+  if (args.some(isNullConstant)) return { type, typmod: -1, eval: () => null, constant: true };
+  const fs = args.map((c) => c.eval);
+  return {
+    type,
+    typmod: -1,
+    constant: args.every((c) => c.constant),
+    eval: (env) => {
+      const vals = fs.map((f) => f(env));
+      return vals.includes(null) ? null : fn(...vals);
+    },
   };
 }
 
@@ -73,7 +92,14 @@ function numericUnary(
     let type = t;
     if ((t === Oid.int2 || t === Oid.int4) && ops.int && keepInt) f = (v) => ops.int!(v as number);
     else if (t === Oid.int8 && ops.big && keepInt) f = (v) => ops.big!(v as bigint);
-    else if (t === Oid.float4 || t === Oid.float8) {
+    // floor(int), round(int)...: an integer argument resolves to the float8 variant (preferred type).
+    else if (
+      t === Oid.float4 ||
+      t === Oid.float8 ||
+      t === Oid.int2 ||
+      t === Oid.int4 ||
+      t === Oid.int8
+    ) {
       type = Oid.float8;
       a = coerce(a, Oid.float8, pos);
       f = (v) => ops.float(v as number);
@@ -82,15 +108,7 @@ function numericUnary(
       a = coerce(a, Oid.numeric, pos);
       f = (v) => ops.dec(v as Decimal);
     }
-    const ev = a.eval;
-    return {
-      type,
-      typmod: -1,
-      eval: (env) => {
-        const v = ev(env);
-        return v === null ? null : f(v);
-      },
-    };
+    return strictCall(type, [a], f);
   };
 }
 
@@ -115,17 +133,9 @@ function roundLike(
       args[0].paramIndex !== undefined ? resolveParam(args[0], Oid.numeric, cc) : args[0],
       Oid.numeric,
       pos,
-    ).eval;
-    const s = coerce(args[1], Oid.int4, pos).eval;
-    return {
-      type: Oid.numeric,
-      typmod: -1,
-      eval: (env) => {
-        const v = a(env);
-        const k = s(env);
-        return v === null || k === null ? null : dec(v as Decimal, k as number);
-      },
-    };
+    );
+    const s = coerce(args[1], Oid.int4, pos);
+    return strictCall(Oid.numeric, [a, s], (v, k) => dec(v as Decimal, k as number));
   };
 }
 
@@ -146,13 +156,16 @@ function variadicSame(
       name.toUpperCase(),
       pos,
     );
-    const fs = args.map(
-      (a) => coerce(a.paramIndex !== undefined ? resolveParam(a, t, cc) : a, t, pos).eval,
+    const typed = args.map((a) =>
+      coerce(a.paramIndex !== undefined ? resolveParam(a, t, cc) : a, t, pos),
     );
+    const fs = typed.map((c) => c.eval);
+    const isConstant = typed.every((c) => c.constant);
     if (!skipNulls) {
       return {
         type: t,
         typmod: -1,
+        constant: isConstant,
         eval: (env) => {
           for (const f of fs) {
             const v = f(env);
@@ -165,6 +178,7 @@ function variadicSame(
     return {
       type: t,
       typmod: -1,
+      constant: isConstant,
       eval: (env) => pick(fs.map((f) => f(env)).filter((v) => v !== null)),
     };
   };
@@ -241,21 +255,16 @@ export const SCALAR_FUNCTIONS: Record<string, FunctionBuilder> = {
     );
     if (!numericRank(t) || t === Oid.float4 || t === Oid.float8)
       throw noSuchFunction('mod', args, pos);
-    const [a, b] = args.map(
-      (x) => coerce(x.paramIndex !== undefined ? resolveParam(x, t, cc) : x, t, pos).eval,
+    const typed = args.map((x) =>
+      coerce(x.paramIndex !== undefined ? resolveParam(x, t, cc) : x, t, pos),
     );
-    return {
-      type: t,
-      typmod: -1,
-      eval: (env) => {
-        const x = a(env);
-        const y = b(env);
-        if (x === null || y === null) return null;
-        if (t === Oid.numeric) return (x as Decimal).mod(y as Decimal);
-        if (y === 0 || y === 0n) throw new SqlError('22012', 'division by zero');
-        return t === Oid.int8 ? (x as bigint) % (y as bigint) : (x as number) % (y as number);
-      },
-    };
+    return strictCall(t, typed, (x, y) => {
+      if (t === Oid.numeric) return (x as Decimal).mod(y as Decimal);
+      if (y === 0 || y === 0n) throw new SqlError('22012', 'division by zero');
+      if (t === Oid.int8) return (x as bigint) % (y as bigint);
+      const r = (x as number) % (y as number);
+      return r === 0 ? 0 : r;
+    });
   },
   coalesce: variadicSame('coalesce', () => null, false),
   greatest: variadicSame(
@@ -275,12 +284,16 @@ export const SCALAR_FUNCTIONS: Record<string, FunctionBuilder> = {
       'NULLIF',
       pos,
     );
-    const [a, b] = args.map(
-      (x) => coerce(x.paramIndex !== undefined ? resolveParam(x, t, cc) : x, t, pos).eval,
+    const typed = args.map((x) =>
+      coerce(x.paramIndex !== undefined ? resolveParam(x, t, cc) : x, t, pos),
     );
+    // NULLIF(NULL, x) is NULL whatever x is (PostgreSQL folds it).
+    if (isNullConstant(typed[0])) return { type: t, typmod: -1, eval: () => null, constant: true };
+    const [a, b] = typed.map((c) => c.eval);
     return {
       type: t,
       typmod: -1,
+      constant: typed.every((c) => c.constant),
       eval: (env) => {
         const x = a(env);
         const y = b(env);

@@ -36,6 +36,12 @@ export interface CompileContext {
   systemRelation?(schema: string | undefined, name: string): VirtualRelation | undefined;
   /** Set-returning functions in FROM (generate_series, unnest). */
   tableFunction?(name: string, args: Compiled[], pos: number): TableFunction | undefined;
+  /** Set inside arms a constant condition makes unreachable: constants there are not folded. */
+  noFold?: boolean;
+  /** Errors of constant folding, raised once planning is done (the lowest phase first). */
+  foldErrors?: { phase: number; error: Error }[];
+  /** Clause being compiled: 0 select list, 1 FROM/WHERE (PostgreSQL folds the select list first). */
+  phase?: number;
   /** Tracks which columns of the current scope (depth 0) an expression read. */
   usedColumns?: Set<number>;
 }

@@ -4,7 +4,8 @@ import type { Expr, FromItem } from '../parse/ast.js';
 import { Oid } from '../types/oids.js';
 import { rowKey } from '../types/values.js';
 import type { CompileContext } from './context.js';
-import { compileComparison, compileExpr, toBool } from './expr.js';
+import { compileExpr, constantValue, toBool } from './expr.js';
+import { compileComparison } from './expr-ops.js';
 import type { Compiled, Env, ScopeColumn } from './scope.js';
 import { Scope } from './scope.js';
 
@@ -446,13 +447,14 @@ export function planFrom(
   const fullScope = new Scope(all, cc.scope.parent);
   const pending = conjuncts(where);
   // Conjuncts that reference only columns before `width` can run after that join step.
+  // Conjuncts after a constant FALSE are not folded (PostgreSQL stops simplifying there); a
+  // constant FALSE or NULL conjunct gates the whole scan, evaluated once before it.
+  let gated = false;
   const usage = pending.map((c) => {
     const used = new Set<number>();
-    const compiled = toBool(
-      compileExpr(c, { ...cc, scope: fullScope, usedColumns: used }),
-      'WHERE',
-      c.pos,
-    );
+    const ctx = { ...cc, scope: fullScope, usedColumns: used, noFold: cc.noFold || gated };
+    const compiled = toBool(compileExpr(c, ctx), 'WHERE', c.pos);
+    if (compiled.constant && !ctx.noFold && constantValue(compiled) !== true) gated = true;
     return { expr: c, compiled, maxColumn: used.size ? Math.max(...used) : -1 };
   });
   const steps: {
@@ -501,6 +503,7 @@ export function planFrom(
   return {
     scope: fullScope,
     run: (env) => {
+      if (gated) return [];
       let rows: unknown[][] | null = null;
       for (const step of steps) {
         const srcRows = step.source.run(env);

@@ -3,7 +3,7 @@ import { isAggregate } from '../functions/aggregates.js';
 import { noSuchFunction, SCALAR_FUNCTIONS } from '../functions/scalar.js';
 import type { Expr } from '../parse/ast.js';
 import type { CompileContext } from './context.js';
-import { compileExpr } from './expr.js';
+import { compileExpr, constantValue } from './expr.js';
 import type { Compiled } from './scope.js';
 
 /** Function calls: aggregates (to the grouping collector), window calls, scalar functions. */
@@ -42,7 +42,8 @@ export function compileFunction(e: Expr & { kind: 'func' }, cc: CompileContext):
       position: e.pos + 1,
     });
   const builder = SCALAR_FUNCTIONS[name];
-  const args = e.args.map((a) => compileExpr(a, cc));
+  const args =
+    name === 'coalesce' ? compileCoalesceArgs(e.args, cc) : e.args.map((a) => compileExpr(a, cc));
   if (!builder) throw noSuchFunction(name, args, e.pos);
   return builder(args, e.pos, cc);
 }
@@ -65,4 +66,21 @@ export function containsAggregate(e: Expr): boolean {
   };
   visit(e);
   return found;
+}
+
+/** COALESCE arguments after a non-NULL constant are unreachable: PostgreSQL does not fold them. */
+function compileCoalesceArgs(args: Expr[], cc: CompileContext): Compiled[] {
+  let decided = false;
+  return args.map((a) => {
+    const c = compileExpr(a, decided ? { ...cc, noFold: true } : cc);
+    if (
+      !decided &&
+      !cc.noFold &&
+      c.constant &&
+      c.unknownLiteral === undefined &&
+      constantValue(c) !== null
+    )
+      decided = true;
+    return c;
+  });
 }

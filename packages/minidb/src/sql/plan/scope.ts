@@ -26,6 +26,8 @@ export interface Compiled {
   /** A parameter whose type is still open: the first coercion fixes it. */
   paramIndex?: number;
   castTarget?: number;
+  /** A constant already evaluated at plan time. */
+  folded?: boolean;
 }
 
 export interface ScopeColumn {

@@ -39,7 +39,8 @@ function defaultName(e: Expr): string {
           : e.type.name
         : defaultName(e.arg);
     case 'case':
-      return 'case';
+      // PostgreSQL names a CASE after its ELSE branch when that is a column reference.
+      return e.else && e.else.kind === 'column' ? defaultName(e.else) : 'case';
     case 'exists':
       return 'exists';
     case 'array':
@@ -91,7 +92,7 @@ export interface CoreOptions {
 
 /** SELECT ... FROM ... WHERE ... GROUP BY ... HAVING, with ORDER BY / LIMIT applied here. */
 export function planSelectCore(core: SelectCore, cc: CompileContext, opts: CoreOptions): QueryPlan {
-  const from = planFrom(core.from, core.where, cc);
+  const from = planFrom(core.from, core.where, { ...cc, phase: 1 });
   const inputScope = from.scope;
   const items = expandItems(core, inputScope);
   const groupExprs = core.groupBy.map((g) => resolveGroupItem(g, items));
@@ -179,9 +180,13 @@ export function planSelectCore(core: SelectCore, cc: CompileContext, opts: CoreO
         });
       index = n - 1;
     } else if (o.expr.kind === 'column' && o.expr.parts.length === 1) {
-      const matches = items
-        .map((it, k) => (it.name === (o.expr as { parts: string[] }).parts[0] ? k : -1))
-        .filter((k) => k >= 0);
+      const name = o.expr.parts[0];
+      const matches = items.map((it, k) => (it.name === name ? k : -1)).filter((k) => k >= 0);
+      if (matches.some((k) => exprKey(items[k].expr) !== exprKey(items[matches[0]].expr))) {
+        throw new SqlError('42702', `ORDER BY "${name}" is ambiguous`, {
+          position: o.expr.pos + 1,
+        });
+      }
       if (matches.length) index = matches[0];
     }
     if (index < 0) {
