@@ -203,7 +203,7 @@ export function planInsert(stmt: Statement & { kind: 'insert' }, cc: CompileCont
         conflict.where.pos,
       );
   }
-  const arbiter = conflict ? arbiterIndex(table, conflict.columns) : null;
+  const arbiters = conflict ? arbiterIndexes(table, conflict.columns) : [];
   return {
     columns: returning?.columns ?? null,
     run: (ctx) => {
@@ -213,14 +213,17 @@ export function planInsert(stmt: Statement & { kind: 'insert' }, cc: CompileCont
       for (const row of produce(env)) {
         checkNotNull(table, row);
         checkChecks(table, row, checks, ctx);
-        if (arbiter) {
-          const existing = findConflict(
-            ctx,
-            table,
-            arbiter,
-            arbiter.columns.map((i) => row[i]),
-            null,
-          );
+        if (arbiters.length) {
+          let existing: number | null = null;
+          for (const ix of arbiters) {
+            existing ??= findConflict(
+              ctx,
+              table,
+              ix,
+              ix.columns.map((i) => row[i]),
+              null,
+            );
+          }
           if (existing !== null) {
             if (conflict!.action === 'nothing') continue;
             const old = table.store.fetch(ctx.txn, existing);
@@ -249,8 +252,9 @@ export function planInsert(stmt: Statement & { kind: 'insert' }, cc: CompileCont
   };
 }
 
-function arbiterIndex(table: TableMeta, columns: string[] | undefined) {
-  if (!columns) return table.indexes.find((i) => i.unique) ?? null;
+/** Without a conflict target every unique index is an arbiter (DO NOTHING), as in PostgreSQL. */
+function arbiterIndexes(table: TableMeta, columns: string[] | undefined) {
+  if (!columns) return table.indexes.filter((i) => i.unique);
   const cols = columns.map((n) => table.columns.findIndex((c) => c.name === n));
   const index = table.indexes.find(
     (i) => i.unique && i.columns.length === cols.length && cols.every((c) => i.columns.includes(c)),
@@ -260,7 +264,7 @@ function arbiterIndex(table: TableMeta, columns: string[] | undefined) {
       '42P10',
       'there is no unique or exclusion constraint matching the ON CONFLICT specification',
     );
-  return index;
+  return [index];
 }
 
 function writeUpdate(
