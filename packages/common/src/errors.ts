@@ -18,6 +18,8 @@ export const ErrorCode = {
   METRICS: 'STRATA_ERR_METRICS',
   /** A proxy refused to reach a target (a private address without --allow-private). */
   FORBIDDEN_TARGET: 'STRATA_ERR_FORBIDDEN_TARGET',
+  /** An SQL error reported to a client; its SQLSTATE is what clients match on. */
+  SQL: 'STRATA_ERR_SQL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
