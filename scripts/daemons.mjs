@@ -34,4 +34,19 @@ export const daemons = [
       expect: 'HTTP/1.1 200',
     },
   },
+  {
+    name: 'minidb',
+    package: '@strata/minidb',
+    bin: 'strata-minidb',
+    port: 5433,
+    client: (port) => `psql -h 127.0.0.1 -p ${port} -U postgres`,
+    // In memory until durable storage lands (issue 12): --data is accepted but not yet written.
+    args: ['--in-memory'],
+    // A StartupMessage (41 bytes, protocol 3.0); any answer starting with R (authentication
+    // request, AuthenticationOk included) means the daemon is serving.
+    probe: {
+      send: '\x00\x00\x00\x29\x00\x03\x00\x00user\x00postgres\x00database\x00postgres\x00\x00',
+      expect: 'R',
+    },
+  },
 ];

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolsRequired } from '@strata/common/testing';
+import { requireShared } from '@strata/common/testing';
 import t from 'tap';
 import { engineClient } from './sqllogictest/engine-client.js';
 import { runSltFile } from './sqllogictest/runner.js';
@@ -18,12 +17,7 @@ const corpus = join(
 );
 
 t.test('sqllogictest select1-3 in process', async (t) => {
-  if (!existsSync(corpus)) {
-    const msg = `${corpus} is absent (../shared beside the checkout)`;
-    if (toolsRequired()) t.fail(msg);
-    else t.skip(msg as never);
-    return;
-  }
+  if (!requireShared(t, corpus)) return;
   for (const file of ['select1.test', 'select2.test', 'select3.test']) {
     const { client, close } = engineClient();
     const r = await runSltFile(join(corpus, file), client);

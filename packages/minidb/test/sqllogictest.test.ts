@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolsRequired } from '@strata/common/testing';
+import { requireShared } from '@strata/common/testing';
 import t from 'tap';
 import { createEngine } from '../src/engine/index.js';
 import { MinidbServer } from '../src/server/minidb-server.js';
@@ -20,12 +19,7 @@ const corpus = join(
 );
 
 t.test('sqllogictest select1-3 through node-postgres', async (t) => {
-  if (!existsSync(corpus)) {
-    const msg = `${corpus} is absent (../shared beside the checkout)`;
-    if (toolsRequired()) t.fail(msg);
-    else t.skip(msg as never);
-    return;
-  }
+  if (!requireShared(t, corpus)) return;
   for (const file of ['select1.test', 'select2.test', 'select3.test']) {
     // A fresh server per file: each file creates its own tables.
     const server = new MinidbServer({ engine: createEngine({ inMemory: true }), port: 0 });
