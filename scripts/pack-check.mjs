@@ -36,10 +36,7 @@ async function checkDaemon(daemon, binDir) {
   const dataDir = join(work, `data-${daemon.name}`);
   mkdirSync(dataDir);
   writeFileSync(join(dataDir, 'index.html'), '<h1>pack check</h1>\n');
-  const args =
-    daemon.name === 'httpd'
-      ? ['--port', String(port), '--root', dataDir, '--workers', '1']
-      : ['--port', String(port), '--dir', dataDir];
+  const args = ['--port', String(port), ...daemon.scratchArgs(dataDir)];
   const child = spawn(join(binDir, daemon.bin), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => {
