@@ -21,6 +21,19 @@ Options:
   --help, --version
 `;
 
+/**
+ * bash's GNU long options that mean something here, with the `set -o` name each sets
+ * ('' for the ones that are accepted and change nothing: there are no rc files).
+ */
+const LONG_OPTIONS: Record<string, string> = {
+  '--posix': 'posix',
+  '--verbose': 'verbose',
+  '--norc': '',
+  '--noprofile': '',
+  '--noediting': '',
+  '--login': '',
+};
+
 interface Parsed {
   command?: string;
   script?: string;
@@ -49,6 +62,12 @@ function parseArgs(argv: string[]): Parsed {
     if (a === '--' || a === '-') {
       i++;
       break;
+    }
+    if (a.startsWith('--')) {
+      const long = LONG_OPTIONS[a];
+      if (long === undefined) fatal(`${a}: invalid option`);
+      if (long !== '') p.long.push([long, true]);
+      continue;
     }
     if (!/^[-+]./.test(a)) break;
     const on = a[0] === '-';
@@ -84,8 +103,9 @@ function parseArgs(argv: string[]): Parsed {
   return p;
 }
 
+/** Start-up errors are one line naming the culprit (bash adds its usage; `--help` has ours). */
 function fatal(message: string): never {
-  process.stderr.write(`strata-sh: ${message}\n${USAGE}`);
+  process.stderr.write(`strata-sh: ${message}\n`);
   process.exit(2);
 }
 

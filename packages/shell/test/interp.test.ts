@@ -38,6 +38,26 @@ t.test('modes: -c with $0 and args, script file, script on stdin', async (t) => 
   t.equal(r5.status, 1);
 });
 
+t.test('bad invocation options: one line naming the option, status 2, as bash', async (t) => {
+  requireTool(t, 'bash');
+  for (const args of [['--bogus'], ['--bogus-too', '-c', 'echo x'], ['-Z'], ['-c']]) {
+    const ours = await run(process.execPath, [binPath, ...args]);
+    const bash = await run('bash', args);
+    t.equal(ours.status, bash.status, `${args.join(' ')}: status`);
+    // bash follows the line with its usage; the first line is the same
+    t.equal(ours.stderr, bash.stderr.replace(/\n[^]*$/, '\n').replace(/^bash:/, 'strata-sh:'));
+    t.equal(ours.stdout, '');
+  }
+  const posix = await run(process.execPath, [
+    binPath,
+    '--posix',
+    '--norc',
+    '-c',
+    'set -o | grep posix',
+  ]);
+  t.match(posix.stdout, /posix\s+on/);
+});
+
 t.test('syntax errors: status 2 with the line number; earlier lines ran', async (t) => {
   const r = await run(process.execPath, [binPath], {
     input: 'echo one\nif true; then\n  echo x\nfi fi\n',
