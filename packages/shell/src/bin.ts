@@ -43,10 +43,11 @@ interface Parsed {
   fromStdin: boolean;
   letters: [string, boolean][];
   long: [string, boolean][];
+  shopts: [string, boolean][];
 }
 
 function parseArgs(argv: string[]): Parsed {
-  const p: Parsed = { args: [], argv0: 'strata-sh', fromStdin: false, letters: [], long: [] };
+  const p: Parsed = { args: [], argv0: 'strata-sh', fromStdin: false, letters: [], long: [], shopts: [] };
   let i = 0;
   let wantCommand = false;
   for (; i < argv.length; i++) {
@@ -80,8 +81,12 @@ function parseArgs(argv: string[]): Parsed {
         const name = argv[++i];
         if (name === undefined) fatal('-o: option requires an argument');
         p.long.push([name, on]);
-      } else if (c === 'l' || c === 'O') {
-        // login shell / shopt: accepted
+      } else if (c === 'l') {
+        // login shell: accepted
+      } else if (c === 'O') {
+        const name = argv[++i];
+        if (name === undefined) fatal('-O: option requires an argument');
+        p.shopts.push([name, on]);
       } else p.letters.push([c, on]);
     }
   }
@@ -164,6 +169,10 @@ async function main(): Promise<void> {
   }
   for (const [name, on] of p.long) {
     if (!setLongOption(sh, name, on)) fatal(`${name}: invalid option name`);
+  }
+  for (const [name, on] of p.shopts) {
+    if (!sh.shopts.has(name)) fatal(`${name}: invalid shell option name`);
+    sh.shopts.set(name, on);
   }
   let source: string | undefined;
   if (p.command !== undefined) source = p.command;

@@ -36,7 +36,7 @@ import { evalCondExpr } from './builtins/test-expr.js';
 import { CallStack } from './call-stack.js';
 import { cpuTimes } from './cputime.js';
 import { ExpansionError, Expander } from './expand.js';
-import { matchPattern } from './glob.js';
+import { matchPattern } from './pattern.js';
 import {
   BrokenPipe,
   CaptureFd,

@@ -3,7 +3,7 @@ import { accessSync, constants, lstatSync, type Stats, statSync } from 'node:fs'
 import { isatty } from 'node:tty';
 import { resolve } from 'node:path';
 import type { CondExpr } from '../ast.js';
-import { matchPattern } from '../glob.js';
+import { matchPattern } from '../pattern.js';
 import type { Interp } from '../interp.js';
 
 class TestError extends Error {}
