@@ -47,7 +47,14 @@ interface Parsed {
 }
 
 function parseArgs(argv: string[]): Parsed {
-  const p: Parsed = { args: [], argv0: 'strata-sh', fromStdin: false, letters: [], long: [], shopts: [] };
+  const p: Parsed = {
+    args: [],
+    argv0: 'strata-sh',
+    fromStdin: false,
+    letters: [],
+    long: [],
+    shopts: [],
+  };
   let i = 0;
   let wantCommand = false;
   for (; i < argv.length; i++) {

@@ -45,7 +45,7 @@ t.test('bad invocation options: one line naming the option, status 2, as bash', 
     const bash = await run('bash', args);
     t.equal(ours.status, bash.status, `${args.join(' ')}: status`);
     // bash follows the line with its usage; the first line is the same
-    t.equal(ours.stderr, bash.stderr.replace(/\n[^]*$/, '\n').replace(/^bash:/, 'strata-sh:'));
+    t.equal(ours.stderr, bash.stderr.replace(/\n[\s\S]*$/, '\n').replace(/^bash:/, 'strata-sh:'));
     t.equal(ours.stdout, '');
   }
   const posix = await run(process.execPath, [
