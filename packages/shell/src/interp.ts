@@ -656,6 +656,7 @@ export class Interp {
       }
       if (i > 0) {
         input = await links[i - 1];
+        input.shared = cmd.type !== 'simple' || this.namesFunction(cmd);
         sub.io.set(0, input);
       }
       let status: number;

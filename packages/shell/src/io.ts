@@ -14,8 +14,10 @@ import {
   readSync,
   writeSync,
 } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { isatty, ReadStream } from 'node:tty';
+import { osPipe } from './os-pipe.js';
 
 /** Thrown by a write to a pipe whose reader has gone (the in-process SIGPIPE). */
 export class BrokenPipe extends Error {
@@ -80,6 +82,12 @@ export abstract class Fd {
     this.inflight = Promise.resolve(next);
     return true;
   }
+  /**
+   * Set on the input of a pipeline stage that is not one external command: the stage (a
+   * subshell in bash) keeps reading after the children it starts, so a child that does not
+   * read leaves the data there (`echo hi | { sleep 0; read v; }`).
+   */
+  shared = false;
   /** What to put in a child's stdio slot. 'pipe' means connect(childStream) is needed. */
   abstract spawnStdio(forOutput: boolean): SpawnStdio;
   /** Called with the child's end when spawnStdio returned 'pipe'; resolves when data is moved. */
@@ -423,7 +431,12 @@ export class ReadStreamFd extends Fd {
     this.waiters = [];
     for (const f of w) f();
   }
-  async read(): Promise<Buffer | null> {
+  /** Once a child of a shared stage reads this input, it flows through an OS pipe (see spawnStdio). */
+  private viaPipe: PipeReadFd | undefined;
+  read(): Promise<Buffer | null> {
+    return this.viaPipe ? this.viaPipe.read() : this.readStream();
+  }
+  private async readStream(): Promise<Buffer | null> {
     this.start();
     for (;;) {
       const b = this.pending.shift();
@@ -434,6 +447,7 @@ export class ReadStreamFd extends Fd {
     }
   }
   async readByte(): Promise<number | null> {
+    if (this.viaPipe) return this.viaPipe.readByte();
     for (;;) {
       const head = this.pending[0];
       if (head && head.length > 0) {
@@ -452,6 +466,7 @@ export class ReadStreamFd extends Fd {
     }
   }
   override async readLine(delim = '\n'): Promise<string | null> {
+    if (this.viaPipe) return this.viaPipe.readLine(delim);
     const parts: Buffer[] = [];
     const code = delim.charCodeAt(0);
     for (;;) {
@@ -476,6 +491,16 @@ export class ReadStreamFd extends Fd {
     throw Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' });
   }
   spawnStdio(): SpawnStdio {
+    if (this.viaPipe) return this.viaPipe.spawnStdio();
+    if (this.shared && !this.handed) {
+      const pipe = osPipe();
+      if (pipe) {
+        // the child and the shell share the read end; what the child leaves stays in the pipe
+        this.viaPipe = new PipeReadFd(pipe[0], false);
+        void this.pumpToPipe(new Socket({ fd: pipe[1], readable: false, writable: true }));
+        return this.viaPipe.spawnStdio();
+      }
+    }
     if (this.handed) return 'ignore';
     this.passedDirectly =
       !this.started &&
@@ -483,6 +508,16 @@ export class ReadStreamFd extends Fd {
       this.stream.readableLength === 0 &&
       hasOsHandle(this.stream);
     return this.passedDirectly ? this.stream : 'pipe';
+  }
+
+  private async pumpToPipe(w: Socket): Promise<void> {
+    w.on('error', () => this.stream.destroy());
+    for (;;) {
+      const chunk = await this.readStream();
+      if (chunk === null || w.destroyed) break;
+      if (!w.write(chunk)) await new Promise((r) => w.once('drain', r).once('close', r));
+    }
+    w.end();
   }
 
   private handed = false;
@@ -495,6 +530,7 @@ export class ReadStreamFd extends Fd {
     this.stream.destroy();
   }
   override connect(stream: Readable | Writable): Promise<void> {
+    if (this.viaPipe) return this.viaPipe.connect(stream);
     const w = stream as Writable;
     // the reader (a child's stdin) went away: break the pipe for whoever writes into us
     const breakPipe = () => this.stream.destroy();
@@ -504,6 +540,7 @@ export class ReadStreamFd extends Fd {
     return Promise.resolve();
   }
   override close(): void {
+    this.viaPipe?.close();
     this.stream.destroy();
   }
 }
@@ -570,7 +607,7 @@ export class PipeReadFd extends Fd {
   }
   override afterSpawn(): void {
     // the child owns the read end now; ours would keep the writer from seeing SIGPIPE
-    if (this.usedDirectly && this.closeAfterSpawn) this.close();
+    if (this.usedDirectly && this.closeAfterSpawn && !this.shared) this.close();
   }
   override close(): void {
     if (this.closed) return;

@@ -291,3 +291,20 @@ t.test('read -t, -N, -d', (t) =>
     },
   ]),
 );
+
+t.test('a pipeline stage that is not one command keeps what its children leave', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'built-in and external writers, group, subshell and function readers',
+      script: [
+        'echo hi | { sleep 0; read v; echo "[$v]"; }',
+        'echo hi | ( true; read v; echo "[$v]" )',
+        '/usr/bin/printf \'a\\nb\\n\' | { sleep 0; read v; cat; echo "[$v]"; }',
+        'f() { sleep 0; read z; echo "f[$z]"; }; echo q | f',
+        'for i in $(seq 20000); do echo 0123456789; done | { sleep 0; wc -c; }',
+        'echo one | { cat; read v; echo "st=$? [$v]"; }',
+        'yes | { head -1; }; echo ${PIPESTATUS[@]}',
+      ].join('\n'),
+    },
+  ]),
+);
