@@ -49,7 +49,7 @@ import {
   type SpawnStdio,
   WriteStreamFd,
 } from './io.js';
-import { type Job, JobTable } from './jobs.js';
+import { type Job, JobTable, nextPseudoPid } from './jobs.js';
 import { osPipe, privateTempPath } from './os-pipe.js';
 import { interruptState } from './signals.js';
 import { ParseError, Parser } from './parser.js';
@@ -232,6 +232,10 @@ export class Interp {
   callStack = new CallStack(undefined, false);
   /** How many subshells deep this is ($BASH_SUBSHELL). */
   subshellLevel = 0;
+  /** $BASHPID: this process, or a pseudo-pid for a subshell (subshells run in this process). */
+  bashPid = process.pid;
+  /** Set on a background job's state when the job is one `( )`, which keeps the job's pid. */
+  private backgroundSubshell = false;
   hash: Map<string, string>;
   /** How the commands arrive, the last letter of $-: c (-c string), s (standard input). */
   commandSource: 'c' | 's' | undefined;
@@ -377,6 +381,7 @@ export class Interp {
     c.coprocs = [];
     c.callStack = this.callStack.clone();
     c.subshellLevel = this.subshellLevel + 1;
+    c.bashPid = nextPseudoPid();
     c.newestCoproc = undefined;
     c.exitTrapRan = false;
     (c as { expander: Expander }).expander = new Expander(c);
@@ -419,7 +424,7 @@ export class Interp {
       case 'SECONDS':
         return String(Math.floor((Date.now() - this.startTime) / 1000));
       case 'BASHPID':
-        return String(process.pid);
+        return String(this.bashPid);
       case 'BASH_SUBSHELL':
         return String(this.subshellLevel);
       case 'EPOCHSECONDS':
@@ -826,7 +831,13 @@ export class Interp {
   }
 
   async runSubshell(body: List): Promise<number> {
-    return this.runClone(this.clone(), body);
+    const sub = this.clone();
+    if (this.backgroundSubshell) {
+      // `( ... ) &` is one process in bash: $BASHPID inside is the job's $!
+      sub.bashPid = this.bashPid;
+      this.backgroundSubshell = sub.backgroundSubshell = false;
+    }
+    return this.runClone(sub, body);
   }
 
   /** Runs `body` in the clone `sub` to its end (exit, EXIT trap); sets and returns $?. */
@@ -1528,6 +1539,12 @@ export class Interp {
     }
     setup?.(sub);
     const job = this.jobs.add(ao);
+    // as in bash, $BASHPID in the job is $!
+    sub.bashPid = job.pseudoPid;
+    sub.backgroundSubshell =
+      ao.rest.length === 0 &&
+      ao.first.commands.length === 1 &&
+      ao.first.commands[0].type === 'subshell';
     // the job's commands and subshells get their own scope, so `kill %n` can reach them
     sub.jobs = new JobTable();
     job.scope = sub.jobs.scope;

@@ -4,11 +4,11 @@
  * stderr (with the script name prefix removed) and exit status.
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are shell code
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool, tempDir } from '@strata/common/testing';
 import t, { type Test } from 'tap';
-import { binBuilt, binPath, prng, run } from './helpers.js';
+import { binBuilt, binPath, packageDir, prng, run } from './helpers.js';
 
 interface Case {
   name: string;
@@ -305,6 +305,15 @@ t.test('a pipeline stage that is not one command keeps what its children leave',
         'echo one | { cat; read v; echo "st=$? [$v]"; }',
         'yes | { head -1; }; echo ${PIPESTATUS[@]}',
       ].join('\n'),
+    },
+  ]),
+);
+
+t.test('$BASHPID in the shell, subshells, substitutions, pipeline stages, background jobs', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'test/fixtures/parity-bashpid.sh',
+      script: readFileSync(join(packageDir, 'test/fixtures/parity-bashpid.sh'), 'utf8'),
     },
   ]),
 );
