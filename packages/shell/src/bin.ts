@@ -8,7 +8,7 @@ import { isatty } from 'node:tty';
 import { setLongOption, setOptionLetter } from './builtins/set.js';
 import { CallStack } from './call-stack.js';
 import { ExitSignal } from './interp.js';
-import { OsFd } from './io.js';
+import { BrokenPipe, OsFd } from './io.js';
 import { Shell } from './shell.js';
 
 const VERSION = '0.1.0';
@@ -198,6 +198,8 @@ async function main(): Promise<void> {
   try {
     status = source === undefined ? await runStdinScript(shell) : await sh.runSource(source);
   } catch (e) {
+    // a write to a closed pipe kills bash by SIGPIPE, silently
+    if (e instanceof BrokenPipe) process.exit(141);
     if (!(e instanceof ExitSignal)) throw e;
     status = e.status;
   }

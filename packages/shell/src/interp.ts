@@ -43,6 +43,7 @@ import {
   DataFd,
   Fd,
   FdTable,
+  AsyncPipeWriteFd,
   OsFd,
   PipeReadFd,
   ReadStreamFd,
@@ -1613,7 +1614,7 @@ export class Interp {
     // bash moves four descriptors high and keeps the first and the last (63 and 60 at first)
     const high = this.freeFdsBelow(64, 4);
     const read = { n: high[0], fd: new PipeReadFd(fromChild[0], false) };
-    const write = { n: high[3], fd: new OsFd(toChild[1], true) };
+    const write = { n: high[3], fd: new AsyncPipeWriteFd(toChild[1], true) };
     this.io.set(read.n, read.fd);
     this.io.set(write.n, write.fd);
     trackCoprocInput(write.fd);

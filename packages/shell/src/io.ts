@@ -11,6 +11,7 @@ import {
   fstatSync,
   openSync,
   read as readAsync,
+  write as writeAsync,
   readSync,
   writeSync,
 } from 'node:fs';
@@ -272,6 +273,32 @@ function readTerminal(fd: number, interrupt: AbortSignal): Promise<Buffer | null
     stream.once('end', () => finish(null));
     stream.once('error', () => finish(null));
   });
+}
+
+/**
+ * The shell's write end of a coprocess's input pipe. Writes go through the thread pool, so a
+ * write that fills the pipe waits there, not in the event loop: a coproc of built-ins runs in
+ * this process and must keep running to drain it.
+ */
+export class AsyncPipeWriteFd extends OsFd {
+  /** Writes run one after another: two in the thread pool at once could interleave. */
+  private queue: Promise<void> = Promise.resolve();
+  override write(data: string | Uint8Array): Promise<void> {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    const done = this.queue.then(() => this.writeAll(buf));
+    this.queue = done.catch(() => {});
+    return done;
+  }
+  private async writeAll(buf: Uint8Array): Promise<void> {
+    for (let off = 0; off < buf.length; ) {
+      off += await new Promise<number>((resolve, reject) => {
+        writeAsync(this.fd, buf, off, buf.length - off, null, (err, n) => {
+          if (!err) resolve(n);
+          else reject(err.code === 'EPIPE' ? new BrokenPipe() : err);
+        });
+      });
+    }
+  }
 }
 
 /** Collects output in memory: command substitution. */

@@ -162,6 +162,10 @@ t.test('coproc', (t) =>
       mask: /\[\d+:/g,
     },
     {
+      name: 'test/fixtures/parity-coproc-large.sh',
+      script: readFileSync(join(packageDir, 'test/fixtures/parity-coproc-large.sh'), 'utf8'),
+    },
+    {
       name: 'NAME before a simple command is the command',
       script: 'coproc nosuchcmd_c3 cat; wait; echo st=$?\n',
     },

@@ -58,6 +58,23 @@ t.test('bad invocation options: one line naming the option, status 2, as bash', 
   t.match(posix.stdout, /posix\s+on/);
 });
 
+t.test(
+  'a shell writing into a closed pipe dies quietly with 141, as bash by SIGPIPE',
+  async (t) => {
+    const bash = requireTool(t, 'bash');
+    if (!bash) return;
+    const loop = 'for i in $(seq 100000); do echo $i; done; echo after >&2';
+    const r = await run(bash, [
+      '-c',
+      `"$0" "$1" -c '${loop}' | head -1; echo "\${PIPESTATUS[0]}"`,
+      process.execPath,
+      binPath,
+    ]);
+    t.equal(r.stdout, '1\n141\n');
+    t.equal(r.stderr, '');
+  },
+);
+
 t.test('syntax errors: status 2 with the line number; earlier lines ran', async (t) => {
   const r = await run(process.execPath, [binPath], {
     input: 'echo one\nif true; then\n  echo x\nfi fi\n',
