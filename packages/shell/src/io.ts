@@ -18,6 +18,7 @@ import {
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { isatty, ReadStream } from 'node:tty';
+import { pollReadable } from './native.js';
 import { osPipe } from './os-pipe.js';
 
 /** Thrown by a write to a pipe whose reader has gone (the in-process SIGPIPE). */
@@ -65,8 +66,14 @@ export abstract class Fd {
     return pending ?? this.readByte(interrupt);
   }
   /** nextByte with a deadline (`read -t`): TIMED_OUT when nothing arrived in time. */
-  async nextByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
-    const read = this.nextByte();
+  nextByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
+    return this.raceDeadline(this.nextByte(), deadline);
+  }
+  /** Waits for `read` until the deadline; a read still in flight then belongs to the next read. */
+  protected async raceDeadline(
+    read: Promise<number | null>,
+    deadline: number,
+  ): Promise<number | null | typeof TIMED_OUT> {
     let timer: NodeJS.Timeout | undefined;
     const expiry = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - Date.now()));
@@ -172,7 +179,17 @@ export class OsFd extends Fd {
   }
 
   /**
-   * A pipe, FIFO, socket or terminal is read through a non-blocking description of its own
+   * A socket cannot be reopened non-blocking through /proc: the native helper polls it, and
+   * the byte is read once it is there. Without the helper the read waits without a deadline.
+   */
+  private async socketByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
+    const ready = await pollReadable(this.fd, deadline - Date.now());
+    if (ready === false) return TIMED_OUT;
+    return this.nextByte();
+  }
+
+  /**
+   * A pipe, FIFO or terminal is read through a non-blocking description of its own
    * (opened through /proc; the shell's fd stays blocking), polled until the deadline, one
    * byte at a time so nothing past the line is consumed. Files never block.
    */
@@ -182,7 +199,7 @@ export class OsFd extends Fd {
     try {
       own = openSync(`/proc/self/fd/${this.fd}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     } catch {
-      return super.nextByteBefore(deadline);
+      return this.socketByteBefore(deadline);
     }
     const b = Buffer.alloc(1);
     try {

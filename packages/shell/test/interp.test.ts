@@ -75,6 +75,32 @@ t.test(
   },
 );
 
+t.test('read -t on a socket (a Node parent gives socketpairs) times out as bash', async (t) => {
+  const bash = requireTool(t, 'bash');
+  if (!bash) return;
+  const script =
+    'read -t 0.3 x; echo "st=$? [$x]"; read y; echo "then [$y]"; read -t 0 q; echo "t0=$?"; read -t 0.2 z; echo "z=$? [$z]"';
+  const session = (file: string, args: string[]) =>
+    new Promise<{ out: string; code: number | null }>((resolve) => {
+      const child = spawn(file, [...args, '-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        // the line arrives only after the first read has timed out
+        if (out === d.toString() && out.startsWith('st=')) child.stdin.write('late\n');
+      });
+      const guard = setTimeout(() => child.kill(), 20_000);
+      child.on('close', (code) => {
+        clearTimeout(guard);
+        resolve({ out, code });
+      });
+    });
+  const ours = await session(process.execPath, [binPath]);
+  const theirs = await session(bash, []);
+  t.same(ours, theirs);
+  t.equal(ours.out, 'st=142 []\nthen [late]\nt0=1\nz=142 []\n');
+});
+
 t.test('syntax errors: status 2 with the line number; earlier lines ran', async (t) => {
   const r = await run(process.execPath, [binPath], {
     input: 'echo one\nif true; then\n  echo x\nfi fi\n',
