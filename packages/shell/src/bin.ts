@@ -8,7 +8,7 @@ import { isatty } from 'node:tty';
 import { setLongOption, setOptionLetter } from './builtins/set.js';
 import { CallStack } from './call-stack.js';
 import { ExitSignal } from './interp.js';
-import { OsFd } from './io.js';
+import { BrokenPipe, OsFd } from './io.js';
 import { Shell } from './shell.js';
 
 const VERSION = '0.1.0';
@@ -21,6 +21,19 @@ Options:
   --help, --version
 `;
 
+/**
+ * bash's GNU long options that mean something here, with the `set -o` name each sets
+ * ('' for the ones that are accepted and change nothing: there are no rc files).
+ */
+const LONG_OPTIONS: Record<string, string> = {
+  '--posix': 'posix',
+  '--verbose': 'verbose',
+  '--norc': '',
+  '--noprofile': '',
+  '--noediting': '',
+  '--login': '',
+};
+
 interface Parsed {
   command?: string;
   script?: string;
@@ -30,10 +43,18 @@ interface Parsed {
   fromStdin: boolean;
   letters: [string, boolean][];
   long: [string, boolean][];
+  shopts: [string, boolean][];
 }
 
 function parseArgs(argv: string[]): Parsed {
-  const p: Parsed = { args: [], argv0: 'strata-sh', fromStdin: false, letters: [], long: [] };
+  const p: Parsed = {
+    args: [],
+    argv0: 'strata-sh',
+    fromStdin: false,
+    letters: [],
+    long: [],
+    shopts: [],
+  };
   let i = 0;
   let wantCommand = false;
   for (; i < argv.length; i++) {
@@ -50,6 +71,12 @@ function parseArgs(argv: string[]): Parsed {
       i++;
       break;
     }
+    if (a.startsWith('--')) {
+      const long = LONG_OPTIONS[a];
+      if (long === undefined) fatal(`${a}: invalid option`);
+      if (long !== '') p.long.push([long, true]);
+      continue;
+    }
     if (!/^[-+]./.test(a)) break;
     const on = a[0] === '-';
     for (let j = 1; j < a.length; j++) {
@@ -61,8 +88,12 @@ function parseArgs(argv: string[]): Parsed {
         const name = argv[++i];
         if (name === undefined) fatal('-o: option requires an argument');
         p.long.push([name, on]);
-      } else if (c === 'l' || c === 'O') {
-        // login shell / shopt: accepted
+      } else if (c === 'l') {
+        // login shell: accepted
+      } else if (c === 'O') {
+        const name = argv[++i];
+        if (name === undefined) fatal('-O: option requires an argument');
+        p.shopts.push([name, on]);
       } else p.letters.push([c, on]);
     }
   }
@@ -84,8 +115,9 @@ function parseArgs(argv: string[]): Parsed {
   return p;
 }
 
+/** Start-up errors are one line naming the culprit (bash adds its usage; `--help` has ours). */
 function fatal(message: string): never {
-  process.stderr.write(`strata-sh: ${message}\n${USAGE}`);
+  process.stderr.write(`strata-sh: ${message}\n`);
   process.exit(2);
 }
 
@@ -145,6 +177,10 @@ async function main(): Promise<void> {
   for (const [name, on] of p.long) {
     if (!setLongOption(sh, name, on)) fatal(`${name}: invalid option name`);
   }
+  for (const [name, on] of p.shopts) {
+    if (!sh.shopts.has(name)) fatal(`${name}: invalid shell option name`);
+    sh.shopts.set(name, on);
+  }
   let source: string | undefined;
   if (p.command !== undefined) source = p.command;
   else if (p.script !== undefined) {
@@ -162,6 +198,8 @@ async function main(): Promise<void> {
   try {
     status = source === undefined ? await runStdinScript(shell) : await sh.runSource(source);
   } catch (e) {
+    // a write to a closed pipe kills bash by SIGPIPE, silently
+    if (e instanceof BrokenPipe) process.exit(141);
     if (!(e instanceof ExitSignal)) throw e;
     status = e.status;
   }

@@ -10,7 +10,8 @@ import { ArithError, evaluateArith } from './arith.js';
 import type { ParamPart, Word, WordPart } from './ast.js';
 import { ansiCUnescape } from './ansi-c.js';
 import { braceExpand, needsBraceExpansion } from './brace.js';
-import { expandPathname, hasGlobChars, matchPattern, patternToRegexSource } from './glob.js';
+import { expandPathname } from './glob.js';
+import { hasGlobChars, prefixMatches, suffixMatches } from './pattern.js';
 import type { Interp } from './interp.js';
 import { singleQuote } from './quote.js';
 
@@ -573,37 +574,43 @@ function removeAffix(s: string, pat: string, op: string): string {
     return s.endsWith(lit) ? s.slice(0, s.length - lit.length) : s;
   }
   const chars = [...s];
-  const n = chars.length;
-  if (op === '#') {
-    for (let i = 0; i <= n; i++)
-      if (matchPattern(pat, chars.slice(0, i).join(''))) return chars.slice(i).join('');
-  } else if (op === '##') {
-    for (let i = n; i >= 0; i--)
-      if (matchPattern(pat, chars.slice(0, i).join(''))) return chars.slice(i).join('');
-  } else if (op === '%') {
-    for (let i = n; i >= 0; i--)
-      if (matchPattern(pat, chars.slice(i).join(''))) return chars.slice(0, i).join('');
-  } else {
-    for (let i = 0; i <= n; i++)
-      if (matchPattern(pat, chars.slice(i).join(''))) return chars.slice(0, i).join('');
-  }
-  return s;
+  // `#` and `%` take the shortest match, `##` and `%%` the longest
+  const lengths = op[0] === '#' ? prefixMatches(pat, chars) : suffixMatches(pat, chars);
+  if (lengths.length === 0) return s;
+  const len = op.length === 1 ? lengths[0] : lengths[lengths.length - 1];
+  return op[0] === '#' ? chars.slice(len).join('') : chars.slice(0, chars.length - len).join('');
 }
 
+/** `${x/p/r}` (first), `//` (all), `/#` (at the start), `/%` (at the end): longest matches. */
 function replacePattern(s: string, pat: string, rep: string, op: string): string {
   if (pat === '') return s;
-  const src = patternToRegexSource(pat);
-  // Longest match at each position: JS regex quantifiers are greedy, which is what we need.
+  const chars = [...s];
+  // bash tries a match at the end of the string only for patterns that begin with `*`
+  if (chars.length === 0 && op !== '/%' && pat[0] !== '*') return s;
   if (op === '/#') {
-    const m = new RegExp(`^(?:${src})`, 'u').exec(s);
-    return m ? rep + s.slice(m[0].length) : s;
+    const lengths = prefixMatches(pat, chars);
+    return lengths.length > 0 ? rep + chars.slice(lengths[lengths.length - 1]).join('') : s;
   }
   if (op === '/%') {
-    for (let i = 0; i <= s.length; i++) {
-      if (new RegExp(`^(?:${src})$`, 'u').test(s.slice(i))) return s.slice(0, i) + rep;
-    }
-    return s;
+    const lengths = suffixMatches(pat, chars);
+    return lengths.length > 0
+      ? chars.slice(0, chars.length - lengths[lengths.length - 1]).join('') + rep
+      : s;
   }
-  const re = new RegExp(src, op === '//' ? 'gu' : 'u');
-  return s.replace(re, () => rep);
+  let out = '';
+  // as bash, the end of a non-empty string is no place for a match
+  for (let i = 0; i < chars.length || (i === 0 && chars.length === 0); ) {
+    const lengths = prefixMatches(pat, chars, i);
+    if (lengths.length === 0) {
+      out += chars[i++] ?? '';
+      continue;
+    }
+    const len = lengths[lengths.length - 1];
+    out += rep;
+    if (op !== '//') return out + chars.slice(i + len).join('');
+    // an empty match replaces the gap before the next character, which stays
+    if (len === 0) out += chars[i] ?? '';
+    i += len === 0 ? 1 : len;
+  }
+  return out;
 }

@@ -36,20 +36,21 @@ import { evalCondExpr } from './builtins/test-expr.js';
 import { CallStack } from './call-stack.js';
 import { cpuTimes } from './cputime.js';
 import { ExpansionError, Expander } from './expand.js';
-import { matchPattern } from './glob.js';
+import { matchPattern } from './pattern.js';
 import {
   BrokenPipe,
   CaptureFd,
   DataFd,
   Fd,
   FdTable,
+  AsyncPipeWriteFd,
   OsFd,
   PipeReadFd,
   ReadStreamFd,
   type SpawnStdio,
   WriteStreamFd,
 } from './io.js';
-import { type Job, JobTable } from './jobs.js';
+import { type Job, JobTable, nextPseudoPid } from './jobs.js';
 import { osPipe, privateTempPath } from './os-pipe.js';
 import { interruptState } from './signals.js';
 import { ParseError, Parser } from './parser.js';
@@ -232,6 +233,10 @@ export class Interp {
   callStack = new CallStack(undefined, false);
   /** How many subshells deep this is ($BASH_SUBSHELL). */
   subshellLevel = 0;
+  /** $BASHPID: this process, or a pseudo-pid for a subshell (subshells run in this process). */
+  bashPid = process.pid;
+  /** Set on a background job's state when the job is one `( )`, which keeps the job's pid. */
+  private backgroundSubshell = false;
   hash: Map<string, string>;
   /** How the commands arrive, the last letter of $-: c (-c string), s (standard input). */
   commandSource: 'c' | 's' | undefined;
@@ -377,6 +382,7 @@ export class Interp {
     c.coprocs = [];
     c.callStack = this.callStack.clone();
     c.subshellLevel = this.subshellLevel + 1;
+    c.bashPid = nextPseudoPid();
     c.newestCoproc = undefined;
     c.exitTrapRan = false;
     (c as { expander: Expander }).expander = new Expander(c);
@@ -419,7 +425,7 @@ export class Interp {
       case 'SECONDS':
         return String(Math.floor((Date.now() - this.startTime) / 1000));
       case 'BASHPID':
-        return String(process.pid);
+        return String(this.bashPid);
       case 'BASH_SUBSHELL':
         return String(this.subshellLevel);
       case 'EPOCHSECONDS':
@@ -656,6 +662,7 @@ export class Interp {
       }
       if (i > 0) {
         input = await links[i - 1];
+        input.shared = cmd.type !== 'simple' || this.namesFunction(cmd);
         sub.io.set(0, input);
       }
       let status: number;
@@ -825,7 +832,13 @@ export class Interp {
   }
 
   async runSubshell(body: List): Promise<number> {
-    return this.runClone(this.clone(), body);
+    const sub = this.clone();
+    if (this.backgroundSubshell) {
+      // `( ... ) &` is one process in bash: $BASHPID inside is the job's $!
+      sub.bashPid = this.bashPid;
+      this.backgroundSubshell = sub.backgroundSubshell = false;
+    }
+    return this.runClone(sub, body);
   }
 
   /** Runs `body` in the clone `sub` to its end (exit, EXIT trap); sets and returns $?. */
@@ -1527,6 +1540,12 @@ export class Interp {
     }
     setup?.(sub);
     const job = this.jobs.add(ao);
+    // as in bash, $BASHPID in the job is $!
+    sub.bashPid = job.pseudoPid;
+    sub.backgroundSubshell =
+      ao.rest.length === 0 &&
+      ao.first.commands.length === 1 &&
+      ao.first.commands[0].type === 'subshell';
     // the job's commands and subshells get their own scope, so `kill %n` can reach them
     sub.jobs = new JobTable();
     job.scope = sub.jobs.scope;
@@ -1595,7 +1614,7 @@ export class Interp {
     // bash moves four descriptors high and keeps the first and the last (63 and 60 at first)
     const high = this.freeFdsBelow(64, 4);
     const read = { n: high[0], fd: new PipeReadFd(fromChild[0], false) };
-    const write = { n: high[3], fd: new OsFd(toChild[1], true) };
+    const write = { n: high[3], fd: new AsyncPipeWriteFd(toChild[1], true) };
     this.io.set(read.n, read.fd);
     this.io.set(write.n, write.fd);
     trackCoprocInput(write.fd);

@@ -11,11 +11,15 @@ import {
   fstatSync,
   openSync,
   read as readAsync,
+  write as writeAsync,
   readSync,
   writeSync,
 } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { isatty, ReadStream } from 'node:tty';
+import { pollReadable } from './native.js';
+import { osPipe } from './os-pipe.js';
 
 /** Thrown by a write to a pipe whose reader has gone (the in-process SIGPIPE). */
 export class BrokenPipe extends Error {
@@ -62,8 +66,14 @@ export abstract class Fd {
     return pending ?? this.readByte(interrupt);
   }
   /** nextByte with a deadline (`read -t`): TIMED_OUT when nothing arrived in time. */
-  async nextByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
-    const read = this.nextByte();
+  nextByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
+    return this.raceDeadline(this.nextByte(), deadline);
+  }
+  /** Waits for `read` until the deadline; a read still in flight then belongs to the next read. */
+  protected async raceDeadline(
+    read: Promise<number | null>,
+    deadline: number,
+  ): Promise<number | null | typeof TIMED_OUT> {
     let timer: NodeJS.Timeout | undefined;
     const expiry = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - Date.now()));
@@ -80,6 +90,12 @@ export abstract class Fd {
     this.inflight = Promise.resolve(next);
     return true;
   }
+  /**
+   * Set on the input of a pipeline stage that is not one external command: the stage (a
+   * subshell in bash) keeps reading after the children it starts, so a child that does not
+   * read leaves the data there (`echo hi | { sleep 0; read v; }`).
+   */
+  shared = false;
   /** What to put in a child's stdio slot. 'pipe' means connect(childStream) is needed. */
   abstract spawnStdio(forOutput: boolean): SpawnStdio;
   /** Called with the child's end when spawnStdio returned 'pipe'; resolves when data is moved. */
@@ -163,7 +179,17 @@ export class OsFd extends Fd {
   }
 
   /**
-   * A pipe, FIFO, socket or terminal is read through a non-blocking description of its own
+   * A socket cannot be reopened non-blocking through /proc: the native helper polls it, and
+   * the byte is read once it is there. Without the helper the read waits without a deadline.
+   */
+  private async socketByteBefore(deadline: number): Promise<number | null | typeof TIMED_OUT> {
+    const ready = await pollReadable(this.fd, deadline - Date.now());
+    if (ready === false) return TIMED_OUT;
+    return this.nextByte();
+  }
+
+  /**
+   * A pipe, FIFO or terminal is read through a non-blocking description of its own
    * (opened through /proc; the shell's fd stays blocking), polled until the deadline, one
    * byte at a time so nothing past the line is consumed. Files never block.
    */
@@ -173,7 +199,7 @@ export class OsFd extends Fd {
     try {
       own = openSync(`/proc/self/fd/${this.fd}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     } catch {
-      return super.nextByteBefore(deadline);
+      return this.socketByteBefore(deadline);
     }
     const b = Buffer.alloc(1);
     try {
@@ -264,6 +290,32 @@ function readTerminal(fd: number, interrupt: AbortSignal): Promise<Buffer | null
     stream.once('end', () => finish(null));
     stream.once('error', () => finish(null));
   });
+}
+
+/**
+ * The shell's write end of a coprocess's input pipe. Writes go through the thread pool, so a
+ * write that fills the pipe waits there, not in the event loop: a coproc of built-ins runs in
+ * this process and must keep running to drain it.
+ */
+export class AsyncPipeWriteFd extends OsFd {
+  /** Writes run one after another: two in the thread pool at once could interleave. */
+  private queue: Promise<void> = Promise.resolve();
+  override write(data: string | Uint8Array): Promise<void> {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    const done = this.queue.then(() => this.writeAll(buf));
+    this.queue = done.catch(() => {});
+    return done;
+  }
+  private async writeAll(buf: Uint8Array): Promise<void> {
+    for (let off = 0; off < buf.length; ) {
+      off += await new Promise<number>((resolve, reject) => {
+        writeAsync(this.fd, buf, off, buf.length - off, null, (err, n) => {
+          if (!err) resolve(n);
+          else reject(err.code === 'EPIPE' ? new BrokenPipe() : err);
+        });
+      });
+    }
+  }
 }
 
 /** Collects output in memory: command substitution. */
@@ -423,7 +475,12 @@ export class ReadStreamFd extends Fd {
     this.waiters = [];
     for (const f of w) f();
   }
-  async read(): Promise<Buffer | null> {
+  /** Once a child of a shared stage reads this input, it flows through an OS pipe (see spawnStdio). */
+  private viaPipe: PipeReadFd | undefined;
+  read(): Promise<Buffer | null> {
+    return this.viaPipe ? this.viaPipe.read() : this.readStream();
+  }
+  private async readStream(): Promise<Buffer | null> {
     this.start();
     for (;;) {
       const b = this.pending.shift();
@@ -434,6 +491,7 @@ export class ReadStreamFd extends Fd {
     }
   }
   async readByte(): Promise<number | null> {
+    if (this.viaPipe) return this.viaPipe.readByte();
     for (;;) {
       const head = this.pending[0];
       if (head && head.length > 0) {
@@ -452,6 +510,7 @@ export class ReadStreamFd extends Fd {
     }
   }
   override async readLine(delim = '\n'): Promise<string | null> {
+    if (this.viaPipe) return this.viaPipe.readLine(delim);
     const parts: Buffer[] = [];
     const code = delim.charCodeAt(0);
     for (;;) {
@@ -476,6 +535,16 @@ export class ReadStreamFd extends Fd {
     throw Object.assign(new Error('Bad file descriptor'), { code: 'EBADF' });
   }
   spawnStdio(): SpawnStdio {
+    if (this.viaPipe) return this.viaPipe.spawnStdio();
+    if (this.shared && !this.handed) {
+      const pipe = osPipe();
+      if (pipe) {
+        // the child and the shell share the read end; what the child leaves stays in the pipe
+        this.viaPipe = new PipeReadFd(pipe[0], false);
+        void this.pumpToPipe(new Socket({ fd: pipe[1], readable: false, writable: true }));
+        return this.viaPipe.spawnStdio();
+      }
+    }
     if (this.handed) return 'ignore';
     this.passedDirectly =
       !this.started &&
@@ -483,6 +552,16 @@ export class ReadStreamFd extends Fd {
       this.stream.readableLength === 0 &&
       hasOsHandle(this.stream);
     return this.passedDirectly ? this.stream : 'pipe';
+  }
+
+  private async pumpToPipe(w: Socket): Promise<void> {
+    w.on('error', () => this.stream.destroy());
+    for (;;) {
+      const chunk = await this.readStream();
+      if (chunk === null || w.destroyed) break;
+      if (!w.write(chunk)) await new Promise((r) => w.once('drain', r).once('close', r));
+    }
+    w.end();
   }
 
   private handed = false;
@@ -495,6 +574,7 @@ export class ReadStreamFd extends Fd {
     this.stream.destroy();
   }
   override connect(stream: Readable | Writable): Promise<void> {
+    if (this.viaPipe) return this.viaPipe.connect(stream);
     const w = stream as Writable;
     // the reader (a child's stdin) went away: break the pipe for whoever writes into us
     const breakPipe = () => this.stream.destroy();
@@ -504,6 +584,7 @@ export class ReadStreamFd extends Fd {
     return Promise.resolve();
   }
   override close(): void {
+    this.viaPipe?.close();
     this.stream.destroy();
   }
 }
@@ -570,7 +651,7 @@ export class PipeReadFd extends Fd {
   }
   override afterSpawn(): void {
     // the child owns the read end now; ours would keep the writer from seeing SIGPIPE
-    if (this.usedDirectly && this.closeAfterSpawn) this.close();
+    if (this.usedDirectly && this.closeAfterSpawn && !this.shared) this.close();
   }
   override close(): void {
     if (this.closed) return;

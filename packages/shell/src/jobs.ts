@@ -4,6 +4,14 @@ import type { AndOr } from './ast.js';
 
 let fakePidCounter = 0;
 
+/**
+ * A pid for what runs inside this process (a background job of built-ins, a subshell's
+ * $BASHPID): above Linux's default pid_max, so it never names a real process.
+ */
+export function nextPseudoPid(): number {
+  return 0x400000 + ++fakePidCounter;
+}
+
 export class Job {
   /** The child's pid for a simple external command, else a pseudo-pid for in-process jobs. */
   pid: number;
@@ -18,8 +26,7 @@ export class Job {
     readonly id: number,
     readonly text: string,
   ) {
-    // above Linux's default pid_max, so it never names a real process
-    this.pid = 0x400000 + ++fakePidCounter;
+    this.pid = nextPseudoPid();
     this.pseudoPid = this.pid;
   }
   setPid(pid: number): void {

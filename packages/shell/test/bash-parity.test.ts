@@ -4,11 +4,11 @@
  * stderr (with the script name prefix removed) and exit status.
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are shell code
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool, tempDir } from '@strata/common/testing';
 import t, { type Test } from 'tap';
-import { binBuilt, binPath, prng, run } from './helpers.js';
+import { binBuilt, binPath, packageDir, prng, run } from './helpers.js';
 
 interface Case {
   name: string;
@@ -162,6 +162,10 @@ t.test('coproc', (t) =>
       mask: /\[\d+:/g,
     },
     {
+      name: 'test/fixtures/parity-coproc-large.sh',
+      script: readFileSync(join(packageDir, 'test/fixtures/parity-coproc-large.sh'), 'utf8'),
+    },
+    {
       name: 'NAME before a simple command is the command',
       script: 'coproc nosuchcmd_c3 cat; wait; echo st=$?\n',
     },
@@ -288,6 +292,32 @@ t.test('read -t, -N, -d', (t) =>
         'rm ff; mkfifo ff; sh -c "exec 3>ff; sleep 0.4" & read -t 0.1 x < ff; echo "fifo=$? [$x]"; wait',
         'rm ff',
       ].join('\n'),
+    },
+  ]),
+);
+
+t.test('a pipeline stage that is not one command keeps what its children leave', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'built-in and external writers, group, subshell and function readers',
+      script: [
+        'echo hi | { sleep 0; read v; echo "[$v]"; }',
+        'echo hi | ( true; read v; echo "[$v]" )',
+        '/usr/bin/printf \'a\\nb\\n\' | { sleep 0; read v; cat; echo "[$v]"; }',
+        'f() { sleep 0; read z; echo "f[$z]"; }; echo q | f',
+        'for i in $(seq 20000); do echo 0123456789; done | { sleep 0; wc -c; }',
+        'echo one | { cat; read v; echo "st=$? [$v]"; }',
+        'yes | { head -1; }; echo ${PIPESTATUS[@]}',
+      ].join('\n'),
+    },
+  ]),
+);
+
+t.test('$BASHPID in the shell, subshells, substitutions, pipeline stages, background jobs', (t) =>
+  compareWithBash(t, [
+    {
+      name: 'test/fixtures/parity-bashpid.sh',
+      script: readFileSync(join(packageDir, 'test/fixtures/parity-bashpid.sh'), 'utf8'),
     },
   ]),
 );

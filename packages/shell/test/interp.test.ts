@@ -38,6 +38,69 @@ t.test('modes: -c with $0 and args, script file, script on stdin', async (t) => 
   t.equal(r5.status, 1);
 });
 
+t.test('bad invocation options: one line naming the option, status 2, as bash', async (t) => {
+  requireTool(t, 'bash');
+  for (const args of [['--bogus'], ['--bogus-too', '-c', 'echo x'], ['-Z'], ['-c']]) {
+    const ours = await run(process.execPath, [binPath, ...args]);
+    const bash = await run('bash', args);
+    t.equal(ours.status, bash.status, `${args.join(' ')}: status`);
+    // bash follows the line with its usage; the first line is the same
+    t.equal(ours.stderr, bash.stderr.replace(/\n[\s\S]*$/, '\n').replace(/^bash:/, 'strata-sh:'));
+    t.equal(ours.stdout, '');
+  }
+  const posix = await run(process.execPath, [
+    binPath,
+    '--posix',
+    '--norc',
+    '-c',
+    'set -o | grep posix',
+  ]);
+  t.match(posix.stdout, /posix\s+on/);
+});
+
+t.test(
+  'a shell writing into a closed pipe dies quietly with 141, as bash by SIGPIPE',
+  async (t) => {
+    const bash = requireTool(t, 'bash');
+    if (!bash) return;
+    const loop = 'for i in $(seq 100000); do echo $i; done; echo after >&2';
+    const r = await run(bash, [
+      '-c',
+      `"$0" "$1" -c '${loop}' | head -1; echo "\${PIPESTATUS[0]}"`,
+      process.execPath,
+      binPath,
+    ]);
+    t.equal(r.stdout, '1\n141\n');
+    t.equal(r.stderr, '');
+  },
+);
+
+t.test('read -t on a socket (a Node parent gives socketpairs) times out as bash', async (t) => {
+  const bash = requireTool(t, 'bash');
+  if (!bash) return;
+  const script =
+    'read -t 0.3 x; echo "st=$? [$x]"; read y; echo "then [$y]"; read -t 0 q; echo "t0=$?"; read -t 0.2 z; echo "z=$? [$z]"';
+  const session = (file: string, args: string[]) =>
+    new Promise<{ out: string; code: number | null }>((resolve) => {
+      const child = spawn(file, [...args, '-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        // the line arrives only after the first read has timed out
+        if (out === d.toString() && out.startsWith('st=')) child.stdin.write('late\n');
+      });
+      const guard = setTimeout(() => child.kill(), 20_000);
+      child.on('close', (code) => {
+        clearTimeout(guard);
+        resolve({ out, code });
+      });
+    });
+  const ours = await session(process.execPath, [binPath]);
+  const theirs = await session(bash, []);
+  t.same(ours, theirs);
+  t.equal(ours.out, 'st=142 []\nthen [late]\nt0=1\nz=142 []\n');
+});
+
 t.test('syntax errors: status 2 with the line number; earlier lines ran', async (t) => {
   const r = await run(process.execPath, [binPath], {
     input: 'echo one\nif true; then\n  echo x\nfi fi\n',

@@ -3,7 +3,8 @@ import { accessSync, constants, lstatSync, type Stats, statSync } from 'node:fs'
 import { isatty } from 'node:tty';
 import { resolve } from 'node:path';
 import type { CondExpr } from '../ast.js';
-import { matchPattern } from '../glob.js';
+import { setFlagsFromString } from 'node:v8';
+import { matchPattern } from '../pattern.js';
 import type { Interp } from '../interp.js';
 
 class TestError extends Error {}
@@ -315,7 +316,7 @@ export async function evalCondExpr(sh: Interp, e: CondExpr): Promise<boolean> {
         const src = await ex.expandPattern(e.right);
         let re: RegExp;
         try {
-          re = new RegExp(ereToJs(src), 'u');
+          re = compileEre(src, left);
         } catch {
           return false;
         }
@@ -335,6 +336,23 @@ export async function evalCondExpr(sh: Interp, e: CondExpr): Promise<boolean> {
       return binaryTest(sh, e.op, left, right, arith);
     }
   }
+}
+
+let linearFallback = false;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * A user's regex must not take the shell hostage: V8 moves a regex that backtracks too much to
+ * its linear-time engine when this flag is on. That engine does not take the `u` flag, so an
+ * ASCII pattern against an ASCII subject (where `u` changes nothing) is compiled without it;
+ * other input keeps `u` and V8's backtracking engine.
+ */
+function compileEre(src: string, subject: string): RegExp {
+  if (!linearFallback) {
+    setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+    linearFallback = true;
+  }
+  return new RegExp(ereToJs(src), ASCII.test(src) && ASCII.test(subject) ? '' : 'u');
 }
 
 /** A POSIX ERE (with backslash-quoted literals from the pattern expansion) as a JS regex. */
