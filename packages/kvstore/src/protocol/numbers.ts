@@ -43,21 +43,21 @@ export function parseDouble(text: string): number | undefined {
   return n;
 }
 
-/** C's printf("%.17g") as Redis 7.0 uses for doubles (ZSCORE, RESP3 doubles). */
-export function formatDouble(d: number): string {
+/** C's printf("%.17g") as Redis 7.0 uses for doubles (ZSCORE, RESP3 doubles); "%.14g" for Lua. */
+export function formatDouble(d: number, precision = 17): string {
   if (d === Number.POSITIVE_INFINITY) return 'inf';
   if (d === Number.NEGATIVE_INFINITY) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const exponential = d.toExponential(16);
+  const exponential = d.toExponential(precision - 1);
   const e = exponential.indexOf('e');
   const exp = Number(exponential.slice(e + 1));
-  if (exp < -4 || exp >= 17) {
+  if (exp < -4 || exp >= precision) {
     const mantissa = stripZeros(exponential.slice(0, e));
     const abs = Math.abs(exp);
     return `${mantissa}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
   }
-  return stripZeros(d.toFixed(16 - exp));
+  return stripZeros(d.toFixed(precision - 1 - exp));
 }
 
 function stripZeros(text: string): string {
