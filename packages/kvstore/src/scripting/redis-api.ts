@@ -147,7 +147,10 @@ export class RedisApi {
 
   private reply(vm: LuaVm, field: 'err' | 'ok'): number {
     if (vm.top() !== 1 || vm.type(1) !== LuaType.string) {
-      raiseRedisError(vm, 'wrong number or type of arguments');
+      // Returned, not raised, as Redis does.
+      vm.setTop(0);
+      pushErrorTable(vm, 'wrong number or type of arguments');
+      return 1;
     }
     const text = vm.toString(1)!;
     if (field === 'err') pushErrorTable(vm, text.startsWith('-') ? text : `-${text}`);

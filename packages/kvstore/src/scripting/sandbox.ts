@@ -68,7 +68,7 @@ const LIBRARIES = [
  */
 const SETUP = `
 local dbg = debug
-local _G, pairs, ipairs, setmetatable, error, tostring, type = _G, pairs, ipairs, setmetatable, error, tostring, type
+local _G, pairs, ipairs, setmetatable, error, tostring, type, rawget = _G, pairs, ipairs, setmetatable, error, tostring, type, rawget
 local keep = {}
 for _, name in ipairs({${KEPT_GLOBALS.map((n) => `'${n}'`).join(',')}, 'redis', 'cjson', 'cmsgpack', 'struct', 'bit'}) do keep[name] = true end
 __redis__err__handler = function(err)
@@ -110,6 +110,15 @@ end
 for _, name in ipairs({${LIBRARIES.map((n) => `'${n}'`).join(',')}}) do
   if hidden[name] then hidden[name] = protect(hidden[name]) end
 end
+-- Redis 7.0's pcall hands back the text of an error table ({err=...}), not the table.
+local pcall_ = pcall
+local function pcallResult(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' and type(rawget(e, 'err')) == 'string' then e = rawget(e, 'err') end
+  return false, e
+end
+hidden.pcall = function(...) return pcallResult(pcall_(...)) end
 local rawset_ = rawset
 hidden.rawset = function(t, k, v)
   if readonly[t] then error('Attempt to modify a readonly table', 2) end

@@ -92,9 +92,9 @@ const list = defineCommand({
         pattern = argv[++i]!;
       } else throw new CommandError(`ERR Unknown argument ${argv[i]}`);
     }
-    const shown = [...libraries(ctx).libraries.values()].filter(
-      (library) => pattern === undefined || globMatch(pattern, library.name),
-    );
+    const shown = [...libraries(ctx).libraries.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .filter((library) => pattern === undefined || globMatch(pattern, library.name));
     const reply = ctx.reply;
     reply.arrayHeader(shown.length);
     for (const library of shown) {
@@ -105,7 +105,8 @@ const list = defineCommand({
       reply.bulk('LUA');
       reply.bulk('functions');
       reply.arrayHeader(library.functions.size);
-      for (const fn of library.functions.values()) {
+      const functions = [...library.functions.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+      for (const fn of functions) {
         reply.mapHeader(3);
         reply.bulk('name');
         reply.bulk(fn.name);
@@ -114,7 +115,7 @@ const list = defineCommand({
         reply.bulk('flags');
         const names = flagNames(fn.flags);
         reply.setHeader(names.length);
-        for (const name of names) reply.bulk(name);
+        for (const name of names) reply.simple(name);
       }
       if (withCode) {
         reply.bulk('library_code');
@@ -147,7 +148,7 @@ function parseDump(payload: string): string[] {
     bytes.length > DUMP_MAGIC.length + 4 &&
     body.toString('latin1', 0, DUMP_MAGIC.length) === DUMP_MAGIC &&
     bytes.readUInt32LE(bytes.length - 4) === crc32(body) >>> 0;
-  if (!valid) throw new CommandError('ERR payload version or checksum are wrong');
+  if (!valid) throw new CommandError('ERR DUMP payload version or checksum are wrong');
   return JSON.parse(body.toString('latin1', DUMP_MAGIC.length)) as string[];
 }
 

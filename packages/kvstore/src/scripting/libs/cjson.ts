@@ -101,7 +101,11 @@ function encodeTable(vm: LuaVm, depth: number): string {
     let key: string;
     if (keyType === LuaType.string) key = escapeString(vm.toString(-2)!);
     else if (keyType === LuaType.number) key = `"${encodeNumber(vm.toNumber(-2))}"`;
-    else throw new LuaError('Cannot serialise table: table key must be a number or string');
+    else {
+      throw new LuaError(
+        `Cannot serialise ${luaTypeName(vm, -2)}: table key must be a number or string`,
+      );
+    }
     parts.push(`${key}:${encodeValue(vm, depth)}`);
     vm.pop(1);
   }
@@ -265,7 +269,7 @@ class Decoder {
     let out = '';
     let i = index + 1;
     for (;;) {
-      if (i >= text.length) return { type: 'T_ERROR', index, value: 'unexpected end of string' };
+      if (i >= text.length) return { type: 'T_ERROR', index: i, value: 'unexpected end of string' };
       const c = text[i]!;
       if (c === '"') break;
       if (c !== '\\') {
@@ -289,19 +293,19 @@ class Decoder {
         i += 2;
         continue;
       }
-      if (e !== 'u') return { type: 'T_ERROR', index, value: 'invalid escape code' };
+      if (e !== 'u') return { type: 'T_ERROR', index: i, value: 'invalid escape code' };
       let code = Number.parseInt(text.slice(i + 2, i + 6), 16);
       let used = 6;
       if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-        return { type: 'T_ERROR', index, value: 'invalid unicode escape code' };
+        return { type: 'T_ERROR', index: i, value: 'invalid unicode escape code' };
       }
       if (code >= 0xd800 && code < 0xdc00) {
         const low = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})/.exec(text.slice(i + 6, i + 12));
-        if (!low) return { type: 'T_ERROR', index, value: 'invalid unicode escape code' };
+        if (!low) return { type: 'T_ERROR', index: i, value: 'invalid unicode escape code' };
         code = 0x10000 + ((code - 0xd800) << 10) + (Number.parseInt(low[1]!, 16) - 0xdc00);
         used = 12;
       } else if (code >= 0xdc00 && code < 0xe000) {
-        return { type: 'T_ERROR', index, value: 'invalid unicode escape code' };
+        return { type: 'T_ERROR', index: i, value: 'invalid unicode escape code' };
       }
       out += Buffer.from(String.fromCodePoint(code), 'utf8').toString('latin1');
       i += used;
@@ -314,12 +318,12 @@ class Decoder {
 export function pushCjsonLibrary(vm: LuaVm): void {
   pushLibrary(vm, {
     encode(vm) {
-      if (vm.top() !== 1) throw new LuaError('expected 1 argument');
+      if (vm.top() !== 1) throw argError(1, 'encode', 'expected 1 argument');
       vm.pushString(encodeValue(vm, 0));
       return 1;
     },
     decode(vm) {
-      if (vm.top() !== 1) throw new LuaError('expected 1 argument');
+      if (vm.top() !== 1) throw argError(1, 'decode', 'expected 1 argument');
       if (vm.type(1) !== LuaType.string && vm.type(1) !== LuaType.number) {
         throw argError(1, 'decode', `string expected, got ${luaTypeName(vm, 1)}`);
       }

@@ -1,5 +1,5 @@
 import { LuaError, LuaType, type LuaVm } from '../lua-vm.js';
-import { checkNumber, checkString, pushLibrary } from './lib-args.js';
+import { argError, checkNumber, checkString, pushLibrary } from './lib-args.js';
 
 /**
  * `cmsgpack` as Redis bundles it (lua-cmsgpack 0.4): pack(...) encodes each argument and
@@ -233,13 +233,10 @@ function decodeValue(vm: LuaVm, buf: Buffer, pos: number): number {
       need(8);
       vm.pushNumber(buf.readDoubleBE(pos));
       return pos + 8;
-    case 0xc4:
     case 0xd9:
       return str(uint(1));
-    case 0xc5:
     case 0xda:
       return str(uint(2));
-    case 0xc6:
     case 0xdb:
       return str(uint(4));
     case 0xdc:
@@ -291,7 +288,7 @@ export function pushCmsgpackLibrary(vm: LuaVm): void {
   pushLibrary(vm, {
     pack(vm) {
       const n = vm.top();
-      if (n === 0) throw new LuaError('MessagePack pack needs input.');
+      if (n === 0) throw argError(0, 'pack', 'MessagePack pack needs input.');
       const w = new Writer();
       for (let i = 1; i <= n; i++) {
         vm.pushValue(i);
