@@ -10,7 +10,10 @@ import { redisServerPath, startRedis, startStrata } from './fixtures/diff-client
  */
 interface Outcome {
   priorityOrder: string[];
-  jobs: Record<string, { state: string; attemptsMade: number; returnvalue: unknown; failedReason?: string }>;
+  jobs: Record<
+    string,
+    { state: string; attemptsMade: number; returnvalue: unknown; failedReason?: string }
+  >;
   limited: number;
   flowParent: unknown;
   completedEvents: number;
@@ -52,7 +55,8 @@ async function scenario(port: number): Promise<Outcome> {
     'main',
     async (job: Job) => {
       if (['low', 'high', 'mid'].includes(job.name)) priorityOrder.push(job.name);
-      if (job.name === 'flaky' && job.attemptsMade < 2) throw new Error(`flaky ${job.attemptsMade}`);
+      if (job.name === 'flaky' && job.attemptsMade < 2)
+        throw new Error(`flaky ${job.attemptsMade}`);
       if (job.name === 'broken') throw new Error('always broken');
       return { doubled: (job.data as { n: number }).n * 2 };
     },
