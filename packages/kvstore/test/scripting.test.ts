@@ -1,5 +1,6 @@
 import t from 'tap';
 import { differences, redisServerPath, startPair } from './fixtures/diff-client.js';
+import { Random } from './fixtures/random.js';
 
 /**
  * EVAL & co against redis-server 7.0: every reply (conversions, error texts with their
@@ -360,4 +361,65 @@ t.test('functions survive FUNCTION DUMP / RESTORE on our server', async (t) => {
   t.same(await ours.send('FCALL', 'hi', '0'), { t: 'bulk', v: 'hi' });
   t.same(await ours.send('FUNCTION', 'RESTORE', payload, 'REPLACE'), { t: 'simple', v: 'OK' });
   t.match(await ours.send('FUNCTION', 'RESTORE', payload, 'BAD'), { t: 'error' });
+});
+
+/** A random Lua value expression: numbers (integral, fractional, huge), strings, booleans, nested tables. */
+function luaValue(rand: Random, depth: number): string {
+  const kind = rand.int(0, depth > 2 ? 4 : 7);
+  switch (kind) {
+    case 0:
+      return String(rand.int(-100000, 100000));
+    case 1:
+      return (rand.next() * 2000 - 1000).toPrecision(rand.int(1, 17));
+    case 2:
+      return rand.pick(['1e20', '-0.5', '2^53', '1/3', '0.1', '123456789012345', '2^31', '-2^63']);
+    case 3:
+      return `'${rand.pick(['', 'a', 'hello world', 'q"uote', 'sl/ash', 'tab\\t', '\\200\\255', 'ok', 'err'])}'`;
+    case 4:
+      return rand.pick(['true', 'false']);
+    case 5: {
+      const n = rand.int(0, 4);
+      return `{${Array.from({ length: n }, () => luaValue(rand, depth + 1)).join(', ')}}`;
+    }
+    case 6: {
+      const n = rand.int(1, 3);
+      const fields = Array.from(
+        { length: n },
+        (_, i) => `k${i}${rand.pick(['', 'x'])} = ${luaValue(rand, depth + 1)}`,
+      );
+      return `{${fields.join(', ')}}`;
+    }
+    default:
+      return `{${rand.pick(['ok', 'err', 'double'])} = ${rand.pick(["'text'", '2.5', '7'])}}`;
+  }
+}
+
+t.test('seeded generated scripts vs redis-server', async (t) => {
+  const redisPath = redisServerPath(t);
+  if (!redisPath) return;
+  const seed = Number(process.env.LUA_SEED ?? 13);
+  const rand = new Random(seed);
+  const commands: string[][] = [];
+  for (let i = 0; i < 300; i++) {
+    const value = luaValue(rand, 0);
+    const wrap = rand.pick([
+      (v: string) => `return ${v}`,
+      (v: string) => `return cjson.encode(${v})`,
+      (v: string) => `return cmsgpack.pack(${v})`,
+      (v: string) => `return cjson.encode(cmsgpack.unpack(cmsgpack.pack(${v})))`,
+      (v: string) => `redis.setresp(3) return ${v}`,
+      (v: string) =>
+        `local v = ${v} redis.call('set', 'g', type(v) == 'table' and cjson.encode(v) or tostring(v)) return redis.call('get', 'g')`,
+      (v: string) => `local v = ${v} return type(v) == 'table' and #v or tostring(v)`,
+    ]);
+    commands.push(['EVAL', wrap(value), '0']);
+  }
+  for (const resp of [2, 3] as const) {
+    const pair = await startPair(t, redisPath, resp);
+    t.same(
+      await differences(pair, commands),
+      [],
+      `seed ${seed} (LUA_SEED=n for another), RESP${resp}`,
+    );
+  }
 });
