@@ -6,6 +6,7 @@ import { hllCommands } from './hll/index.js';
 import { keyCommands } from './keys/index.js';
 import { listCommands } from './list/index.js';
 import { pubsubCommands } from './pubsub/index.js';
+import { scriptingCommands } from './scripting/index.js';
 import { serverCommands } from './server/index.js';
 import { setCommands } from './set/index.js';
 import { streamCommands } from './stream/index.js';
@@ -33,6 +34,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<readonly CommandSpec[]> = [
   bitmapCommands,
   streamCommands,
   geoCommands,
+  scriptingCommands,
 ];
 
 /** A command resolve() found; fullName is 'config|get' for a subcommand. */

@@ -309,7 +309,11 @@ export class Persistence {
     if (this.job?.kind === 'bgsave') this.cancelJob();
     const started = Date.now();
     const temp = join(this.dir, `temp-${process.pid}.rdb`);
-    const job = new SnapshotJob(temp, this.server.dbs);
+    const job = new SnapshotJob(
+      temp,
+      this.server.dbs,
+      this.server.scripting.functions?.loadCommands(),
+    );
     try {
       job.finishNow();
       job.close();
@@ -361,7 +365,11 @@ export class Persistence {
     );
     let snapshot: SnapshotJob;
     try {
-      snapshot = new SnapshotJob(temp, this.server.dbs);
+      snapshot = new SnapshotJob(
+        temp,
+        this.server.dbs,
+        this.server.scripting.functions?.loadCommands(),
+      );
     } catch (err) {
       this.server.logger.error({ err }, `cannot start ${kind}`);
       if (kind === 'bgsave') this.lastBgsaveOk = false;

@@ -30,11 +30,13 @@ export class SnapshotJob {
   constructor(
     readonly path: string,
     private readonly dbs: readonly Database[],
+    /** Commands written before the keys: the FUNCTION LOAD of each library. */
+    prelude: readonly Arg[][] = [],
   ) {
     this.fd = openSync(path, 'w', 0o644);
     this.iterators = dbs.map((db) => db.dict.entries());
     this.done = dbs.map(() => new Set<string>());
-    this.pending.push(SNAPSHOT_HEADER);
+    this.pending.push(SNAPSHOT_HEADER, ...prelude);
   }
 
   /** Writes keys for about `budgetMs`; returns true when every key is written. */

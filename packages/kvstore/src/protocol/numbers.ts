@@ -43,21 +43,45 @@ export function parseDouble(text: string): number | undefined {
   return n;
 }
 
-/** C's printf("%.17g") as Redis 7.0 uses for doubles (ZSCORE, RESP3 doubles). */
-export function formatDouble(d: number): string {
+/** C's printf("%.17g") as Redis 7.0 uses for doubles (ZSCORE, RESP3 doubles); "%.14g" for Lua. */
+export function formatDouble(d: number, precision = 17): string {
   if (d === Number.POSITIVE_INFINITY) return 'inf';
   if (d === Number.NEGATIVE_INFINITY) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const exponential = d.toExponential(16);
-  const e = exponential.indexOf('e');
-  const exp = Number(exponential.slice(e + 1));
-  if (exp < -4 || exp >= 17) {
-    const mantissa = stripZeros(exponential.slice(0, e));
+  const { digits, exp } = significantDigits(Math.abs(d), precision);
+  const sign = d < 0 ? '-' : '';
+  if (exp < -4 || exp >= precision) {
+    const mantissa = stripZeros(digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits);
     const abs = Math.abs(exp);
-    return `${mantissa}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+    return `${sign}${mantissa}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
   }
-  return stripZeros(d.toFixed(16 - exp));
+  if (exp < 0) return `${sign}${stripZeros(`0.${'0'.repeat(-exp - 1)}${digits}`)}`;
+  const whole = digits.slice(0, exp + 1);
+  return `${sign}${stripZeros(`${whole}.${digits.slice(exp + 1)}`)}`;
+}
+
+/**
+ * The first `precision` significant digits of a positive double and its decimal exponent,
+ * rounded as printf does: to nearest, exact ties to even (JavaScript's toExponential rounds
+ * ties up: 123456789012345 to 14 digits is ...234 in C, ...235 in JS).
+ */
+function significantDigits(d: number, precision: number): { digits: string; exp: number } {
+  const rounded = d.toExponential(precision - 1);
+  const e = rounded.indexOf('e');
+  let digits = rounded.slice(0, e).replace('.', '');
+  let exp = Number(rounded.slice(e + 1));
+  if (precision < 80) {
+    const exact = d.toExponential(Math.min(100, precision + 40));
+    const x = exact.indexOf('e');
+    const all = exact.slice(0, x).replace('.', '');
+    const tie = all[precision] === '5' && /^0*$/.test(all.slice(precision + 1));
+    if (tie && Number(all[precision - 1]) % 2 === 0) {
+      digits = all.slice(0, precision);
+      exp = Number(exact.slice(x + 1));
+    }
+  }
+  return { digits, exp };
 }
 
 function stripZeros(text: string): string {

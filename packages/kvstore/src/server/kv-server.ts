@@ -6,6 +6,7 @@ import { Database, type KeyspaceHooks } from '../keyspace/database.js';
 import type { Entry } from '../keyspace/entry.js';
 import { Persistence } from '../persistence/persistence.js';
 import { ProtocolError, QueryBufferLimitError } from '../protocol/request-decoder.js';
+import { ScriptingEngine } from '../scripting/engine.js';
 import { Acl } from './acl/acl.js';
 import { BlockingManager, type BlockedState } from './blocking.js';
 import { Client } from './client.js';
@@ -55,6 +56,8 @@ export class KvServer implements KeyspaceHooks {
   readonly watch = new WatchRegistry();
   readonly eviction = new Eviction(this);
   readonly persistence: Persistence;
+  /** EVAL scripts and FUNCTION libraries (Lua states created by start()). */
+  readonly scripting = new ScriptingEngine(this);
   readonly monitors = new Set<Client>();
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
@@ -120,6 +123,7 @@ export class KvServer implements KeyspaceHooks {
   /** Loads persisted data, then listens. */
   async start(): Promise<void> {
     this.loadUsers();
+    await this.scripting.init();
     this.loading = true;
     try {
       await this.persistence.load();

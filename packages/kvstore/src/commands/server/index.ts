@@ -3,7 +3,7 @@ import { acl } from './acl.js';
 import { commandCommand } from './command.js';
 import { configCommand } from './config.js';
 import { dbsize, flushall, flushdb, swapdb } from './databases.js';
-import { debug, functionCommand } from './debug.js';
+import { debug } from './debug.js';
 import { latency, monitor, slowlog, time } from './diagnostics.js';
 import { info } from './info.js';
 import { memory } from './memory.js';
@@ -27,7 +27,6 @@ export const serverCommands: readonly CommandSpec[] = [
   monitor,
   latency,
   debug,
-  functionCommand,
   acl,
   memory,
 ];

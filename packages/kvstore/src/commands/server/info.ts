@@ -125,8 +125,7 @@ function section(name: string, server: KvServer): string[] {
         `used_memory_dataset_perc:${((dataset * 100) / Math.max(1, used - server.baselineMemory)).toFixed(2)}%`,
         `total_system_memory:${total}`,
         `total_system_memory_human:${humanBytes(total)}`,
-        'used_memory_lua:0',
-        'used_memory_scripts:0',
+        ...scriptingMemoryLines(server.scripting),
         `maxmemory:${maxmemory}`,
         `maxmemory_human:${humanBytes(maxmemory)}`,
         `maxmemory_policy:${config.get('maxmemory-policy')}`,
@@ -284,3 +283,27 @@ export const info = defineCommand({
     ctx.reply.verbatim(infoText(internals(ctx).server, ctx.argv.slice(1)));
   },
 });
+
+/** INFO memory's scripting fields, in Redis 7.0's order. */
+function scriptingMemoryLines(scripting: KvServer['scripting']): string[] {
+  const evalVm = scripting.evalMemory;
+  const functionsVm = scripting.functionsMemory;
+  const libraries = scripting.functions;
+  const functionsBytes = libraries ? libraries.codeBytes : 0;
+  const scripts = scripting.scriptsBytes + functionsBytes;
+  return [
+    `used_memory_lua:${evalVm}`,
+    `used_memory_vm_eval:${evalVm}`,
+    `used_memory_lua_human:${humanBytes(evalVm)}`,
+    `used_memory_scripts_eval:${scripting.scriptsBytes}`,
+    `number_of_cached_scripts:${scripting.cachedScripts}`,
+    `number_of_functions:${libraries?.functionCount ?? 0}`,
+    `number_of_libraries:${libraries?.libraries.size ?? 0}`,
+    `used_memory_vm_functions:${functionsVm}`,
+    `used_memory_vm_total:${evalVm + functionsVm}`,
+    `used_memory_vm_total_human:${humanBytes(evalVm + functionsVm)}`,
+    `used_memory_functions:${functionsBytes}`,
+    `used_memory_scripts:${scripts}`,
+    `used_memory_scripts_human:${humanBytes(scripts)}`,
+  ];
+}
