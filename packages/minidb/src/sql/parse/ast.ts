@@ -290,4 +290,22 @@ export type Statement =
   | { kind: 'show'; name: string }
   | { kind: 'truncate'; names: QualifiedName[] }
   | { kind: 'noop'; tag: string }
+  | {
+      kind: 'copy';
+      table: QualifiedName | null;
+      query: SelectStmt | null;
+      columns: string[] | null;
+      direction: 'from' | 'to';
+      options: CopyOptions;
+    }
   | { kind: 'explain'; analyze: boolean; statement: Statement };
+
+/** COPY options; unset delimiter/null/quote/escape take the format's defaults. */
+export interface CopyOptions {
+  format: 'text' | 'csv' | 'binary';
+  header: boolean;
+  delimiter?: string;
+  null?: string;
+  quote?: string;
+  escape?: string;
+}
