@@ -43,27 +43,27 @@ export function parseCopy(p: TokenStream): Statement {
     do {
       const name = p.label();
       const value = p.isOp(',') || p.isOp(')') ? null : optionValue(p);
-      setOption(p, options, name, value);
+      setOption(options, name, value);
     } while (p.acceptOp(','));
     p.expectOp(')');
   } else {
     for (;;) {
-      if (p.acceptWord('binary')) setOption(p, options, 'format', 'binary');
-      else if (p.acceptWord('csv')) setOption(p, options, 'format', 'csv');
-      else if (p.acceptWord('header')) setOption(p, options, 'header', 'true');
-      else if (p.acceptWord('freeze')) setOption(p, options, 'freeze', 'true');
+      if (p.acceptWord('binary')) setOption(options, 'format', 'binary');
+      else if (p.acceptWord('csv')) setOption(options, 'format', 'csv');
+      else if (p.acceptWord('header')) setOption(options, 'header', 'true');
+      else if (p.acceptWord('freeze')) setOption(options, 'freeze', 'true');
       else if (p.acceptWord('delimiter')) {
         p.acceptWord('as');
-        setOption(p, options, 'delimiter', optionValue(p));
+        setOption(options, 'delimiter', optionValue(p));
       } else if (p.acceptWord('null')) {
         p.acceptWord('as');
-        setOption(p, options, 'null', optionValue(p));
+        setOption(options, 'null', optionValue(p));
       } else if (p.acceptWord('quote')) {
         p.acceptWord('as');
-        setOption(p, options, 'quote', optionValue(p));
+        setOption(options, 'quote', optionValue(p));
       } else if (p.acceptWord('escape')) {
         p.acceptWord('as');
-        setOption(p, options, 'escape', optionValue(p));
+        setOption(options, 'escape', optionValue(p));
       } else break;
     }
   }
@@ -77,14 +77,14 @@ function optionValue(p: TokenStream): string {
   throw p.error(t);
 }
 
-function boolOption(p: TokenStream, name: string, value: string | null): boolean {
+function boolOption(name: string, value: string | null): boolean {
   const v = (value ?? 'true').toLowerCase();
   if (['true', 'on', '1', 'yes'].includes(v)) return true;
   if (['false', 'off', '0', 'no'].includes(v)) return false;
   throw new SqlError('22023', `${name} requires a Boolean value`);
 }
 
-function setOption(p: TokenStream, options: CopyOptions, name: string, value: string | null): void {
+function setOption(options: CopyOptions, name: string, value: string | null): void {
   const invalid = (message: string) => new SqlError('22023', message);
   switch (name) {
     case 'format':
@@ -93,10 +93,10 @@ function setOption(p: TokenStream, options: CopyOptions, name: string, value: st
       options.format = value;
       return;
     case 'header':
-      options.header = boolOption(p, name, value);
+      options.header = boolOption(name, value);
       return;
     case 'freeze':
-      boolOption(p, name, value);
+      boolOption(name, value);
       return;
     case 'delimiter':
     case 'quote':
