@@ -35,5 +35,18 @@ t.test(
     const select = await bench(['-S', '-t', '200', '-c', '2']);
     t.match(select, /number of transactions actually processed: 400\/400/, select);
     t.match(select, /number of failed transactions: 0 /, select);
+
+    // TPC-B: both clients update the one branch row; a 40001 conflict is retried by pgbench.
+    const tpcb = await bench(['-t', '100', '-c', '2', '--max-tries', '100']);
+    t.match(tpcb, /number of transactions actually processed: 200\/200/, tpcb);
+    t.match(tpcb, /number of failed transactions: 0 /, tpcb);
+    t.equal(await count('pgbench_history'), 200);
+    const sums = (
+      await client.query(`select (select sum(abalance) from pgbench_accounts)::text as a,
+      (select sum(bbalance) from pgbench_branches)::text as b,
+      (select sum(tbalance) from pgbench_tellers)::text as t,
+      (select sum(delta) from pgbench_history)::text as h`)
+    ).rows[0];
+    t.ok(sums.a === sums.b && sums.b === sums.t && sums.t === sums.h, JSON.stringify(sums));
   },
 );

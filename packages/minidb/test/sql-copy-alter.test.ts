@@ -137,6 +137,9 @@ t.test('ALTER TABLE: keys, foreign keys, columns, renames, transactional', async
   await t.rejects(client.query('select z from q'), { code: '42703' });
   await t.rejects(client.query('alter table q drop column label'), { code: '0A000' });
   await t.rejects(client.query('alter table nope add column a int'), { code: '42P01' });
+  await client.query('create table ts (at timestamp, d date)');
+  await client.query('insert into ts values (now(), now())');
+  t.same((await client.query('select at::date = d as same from ts')).rows, [{ same: true }]);
 });
 
 t.test('WHERE key = $1 on a primary key reads through the index, not a scan', async (t) => {
