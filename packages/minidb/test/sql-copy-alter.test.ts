@@ -1,9 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { requireTool, tempDir } from '@strata/common/testing';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import t from 'tap';
 import { MemoryTable } from '../src/storage/memory/table.js';
+import { psqlArgs, runPsql } from './helpers/psql.js';
 import { pgConfig, startMinidb } from './helpers/server.js';
 
 // COPY in text and CSV through pg-copy-streams, ALTER TABLE, and equality lookups by index.
@@ -172,4 +176,26 @@ t.test('WHERE key = $1 on a primary key reads through the index, not a scan', as
     { n: 1 },
   ]);
   t.ok(scans > 0, 'a non-key predicate scans');
+});
+
+t.test('psql \\copy from a CSV file with a header and back to a file', async (t) => {
+  const psql = requireTool(t, 'psql');
+  if (!psql) return;
+  const server = await startMinidb(t);
+  const dir = tempDir(t);
+  const input = join(dir, 'in.csv');
+  const output = join(dir, 'out.csv');
+  writeFileSync(input, 'id,name\n1,"Smith, J"\n2,\n3,"multi\nline"\n');
+  const script = [
+    'create table people (id int primary key, name text);',
+    `\\copy people from '${input}' with (format csv, header)`,
+    'select count(*) from people where name is null;',
+    `\\copy (select * from people order by id) to '${output}' with (format csv, header)`,
+  ].join('\n');
+  const file = join(dir, 'script.sql');
+  writeFileSync(file, `${script}\n`);
+  const r = await runPsql(psql, psqlArgs(server, '-At', '-v', 'ON_ERROR_STOP=1', '-f', file));
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /COPY 3\n1\nCOPY 3/);
+  t.equal(readFileSync(output, 'utf8'), 'id,name\n1,"Smith, J"\n2,\n3,"multi\nline"\n');
 });
