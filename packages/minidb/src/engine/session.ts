@@ -23,6 +23,7 @@ import { decodeBinary, encodeBinary } from '../sql/types/binary.js';
 import { Oid } from '../sql/types/oids.js';
 import { formatText, parseText } from '../sql/types/text.js';
 import type { Storage, Transaction } from '../storage/api.js';
+import { planCopyFrom, runCopyTo } from '../sql/exec/copy.js';
 import { runUtility } from './utility.js';
 
 interface Prepared extends PreparedStatement {
@@ -151,6 +152,7 @@ export class EngineSession implements Session {
     const marker = this.block ? txn.savepoint() : 0;
     try {
       const ctx = this.context(params);
+      if (stmt.kind === 'copy') return this.copy(stmt, ctx, paramTypes, marker, implicitEnd);
       const utility = runUtility(stmt, ctx, this);
       let result: StatementResult;
       if (utility) result = utility;
@@ -170,13 +172,70 @@ export class EngineSession implements Session {
       if (implicitEnd) this.finishImplicit(true);
       return result;
     } catch (e) {
-      if (this.block) this.failed = true;
-      else {
-        this.txn?.abort();
-        this.txn = null;
-      }
+      this.failStatement();
       throw e;
     }
+  }
+
+  /** A statement failed: the block goes to state E, an implicit transaction is rolled back. */
+  private failStatement(): void {
+    if (this.block) this.failed = true;
+    else {
+      this.txn?.abort();
+      this.txn = null;
+    }
+  }
+
+  /**
+   * COPY: TO STDOUT runs at once; FROM STDIN keeps the statement open until the protocol
+   * ends it (the data is parsed and inserted at CopyDone) or aborts it (nothing applied).
+   */
+  private copy(
+    stmt: Statement & { kind: 'copy' },
+    ctx: ExecContext,
+    paramTypes: number[],
+    marker: number,
+    implicitEnd: boolean,
+  ): StatementResult {
+    const cc = compileContext(this.catalog, paramTypes);
+    const succeed = () => {
+      if (marker) this.txn!.releaseTo(marker);
+      if (implicitEnd) this.finishImplicit(true);
+    };
+    if (stmt.direction === 'to') {
+      const out = runCopyTo(stmt, cc, ctx);
+      succeed();
+      return {
+        kind: 'copy-out',
+        format: 0,
+        columnCount: out.columnCount,
+        data: out.lines,
+        tag: `COPY ${out.count}`,
+      };
+    }
+    const plan = planCopyFrom(stmt, cc);
+    const chunks: Buffer[] = [];
+    return {
+      kind: 'copy-in',
+      format: 0,
+      columnCount: plan.columnCount,
+      write: (data) => {
+        chunks.push(data);
+      },
+      end: async () => {
+        try {
+          const count = plan.load(ctx, Buffer.concat(chunks).toString('utf8'));
+          succeed();
+          return `COPY ${count}`;
+        } catch (e) {
+          this.failStatement();
+          throw e;
+        }
+      },
+      abort: () => {
+        this.failStatement();
+      },
+    };
   }
 
   private transactionControl(stmt: Statement & { kind: 'transaction' }): StatementResult {

@@ -1,6 +1,6 @@
 import { SqlError } from '../../engine/errors.js';
 import type { Catalog, ColumnMeta, ConstraintMeta, IndexMeta, TableMeta } from '../catalog.js';
-import type { Expr, Statement } from '../parse/ast.js';
+import type { Expr, Statement, TableConstraint } from '../parse/ast.js';
 import { resolveTypeName } from '../plan/expr.js';
 import { compareKeys } from '../../storage/memory/sorted-tree.js';
 import { compareValues } from '../types/values.js';
@@ -100,11 +100,6 @@ export function createTable(stmt: CreateTable, ctx: ExecContext): string {
     table.columns.push(col);
   });
   catalog.addTable(txn, table);
-  const columnIndex = (name: string) => {
-    const i = table.columns.findIndex((c) => c.name === name);
-    if (i < 0) throw new SqlError('42703', `column "${name}" named in key does not exist`);
-    return i;
-  };
   stmt.columns.forEach((c, i) => {
     if (c.primaryKey) addKeyConstraint(ctx, table, 'p', [i]);
     if (c.unique) addKeyConstraint(ctx, table, 'u', [i]);
@@ -121,26 +116,34 @@ export function createTable(stmt: CreateTable, ctx: ExecContext): string {
         undefined,
       );
   });
-  for (const con of stmt.constraints) {
-    if (con.kind === 'primary' || con.kind === 'unique') {
-      const cols = con.columns.map(columnIndex);
-      if (con.kind === 'primary') for (const k of cols) table.columns[k].notNull = true;
-      addKeyConstraint(ctx, table, con.kind === 'primary' ? 'p' : 'u', cols, con.name);
-    } else if (con.kind === 'check')
-      addCheck(catalog, table, con.expr, con.name ?? `${table.name}_check`);
-    else if (con.kind === 'foreign')
-      addForeignKey(
-        catalog,
-        table,
-        con.columns.map(columnIndex),
-        con.ref.table,
-        con.ref.columns,
-        con.ref.onDelete,
-        con.ref.onUpdate,
-        con.name,
-      );
-  }
+  for (const con of stmt.constraints) addTableConstraint(ctx, table, con);
   return 'CREATE TABLE';
+}
+
+/** A table constraint of CREATE TABLE or ALTER TABLE ADD; keys are checked against existing rows. */
+export function addTableConstraint(ctx: ExecContext, table: TableMeta, con: TableConstraint): void {
+  const columnIndex = (name: string) => {
+    const i = table.columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new SqlError('42703', `column "${name}" named in key does not exist`);
+    return i;
+  };
+  if (con.kind === 'primary' || con.kind === 'unique') {
+    const cols = con.columns.map(columnIndex);
+    if (con.kind === 'primary') for (const k of cols) table.columns[k].notNull = true;
+    addKeyConstraint(ctx, table, con.kind === 'primary' ? 'p' : 'u', cols, con.name);
+  } else if (con.kind === 'check')
+    addCheck(ctx.catalog, table, con.expr, con.name ?? `${table.name}_check`);
+  else if (con.kind === 'foreign')
+    addForeignKey(
+      ctx.catalog,
+      table,
+      con.columns.map(columnIndex),
+      con.ref.table,
+      con.ref.columns,
+      con.ref.onDelete,
+      con.ref.onUpdate,
+      con.name,
+    );
 }
 
 export function exprText(e: Expr): string {

@@ -89,8 +89,15 @@ function defaultFor(table: TableMeta, k: number, cc: CompileContext): Compiled {
   );
 }
 
-/** INSERT: VALUES or a query, defaults, constraints, ON CONFLICT and RETURNING. */
-export function planInsert(stmt: Statement & { kind: 'insert' }, cc: CompileContext): DmlPlan {
+/**
+ * INSERT: VALUES or a query, defaults, constraints, ON CONFLICT and RETURNING. `supplied`
+ * replaces the source with rows already converted, in target column order (COPY FROM).
+ */
+export function planInsert(
+  stmt: Statement & { kind: 'insert' },
+  cc: CompileContext,
+  supplied?: (env: Env) => unknown[][],
+): DmlPlan {
   const table = cc.catalog.getTable(stmt.table.schema, stmt.table.name, stmt.table.pos);
   if (table.kind !== 'r') throw new SqlError('0A000', `cannot insert into view "${table.name}"`);
   const targets = (stmt.columns ?? table.columns.map((c) => c.name)).map((name) => {
@@ -102,7 +109,15 @@ export function planInsert(stmt: Statement & { kind: 'insert' }, cc: CompileCont
   const defaults = table.columns.map((_, k) => defaultFor(table, k, cc));
   let produce: (env: Env) => unknown[][];
   const scope0 = new Scope([]);
-  if (stmt.source === 'default') {
+  if (supplied) {
+    const isTarget = table.columns.map((_, k) => targets.includes(k));
+    produce = (env) =>
+      supplied(env).map((src) => {
+        const out = table.columns.map((_, k) => (isTarget[k] ? null : defaults[k].eval(env)));
+        for (let i = 0; i < targets.length; i++) out[targets[i]] = src[i];
+        return out;
+      });
+  } else if (stmt.source === 'default') {
     produce = (env) => [table.columns.map((_, k) => defaults[k].eval(env))];
   } else if (
     stmt.source.body.kind === 'values' &&

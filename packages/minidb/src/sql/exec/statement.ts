@@ -8,6 +8,7 @@ import type { OutputColumn } from '../plan/query-types.js';
 import { Scope } from '../plan/scope.js';
 import { typeInfo } from '../types/oids.js';
 import type { ExecContext } from './context.js';
+import { alterTable } from './alter.js';
 import { buildIndex, createTable } from './ddl.js';
 import { planInsert, planModify } from './dml.js';
 
@@ -94,6 +95,8 @@ function planStatementKind(stmt: Statement, cc: CompileContext): ExecutablePlan 
       };
     case 'drop':
       return { columns: null, run: (ctx) => ({ tag: runDrop(stmt, ctx) }) };
+    case 'alter-table':
+      return { columns: null, run: (ctx) => ({ tag: alterTable(stmt, ctx) }) };
     case 'truncate':
       return {
         columns: null,

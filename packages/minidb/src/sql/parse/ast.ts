@@ -290,4 +290,33 @@ export type Statement =
   | { kind: 'show'; name: string }
   | { kind: 'truncate'; names: QualifiedName[] }
   | { kind: 'noop'; tag: string }
+  | { kind: 'alter-table'; table: QualifiedName; ifExists: boolean; actions: AlterAction[] }
+  | {
+      kind: 'copy';
+      table: QualifiedName | null;
+      query: SelectStmt | null;
+      columns: string[] | null;
+      direction: 'from' | 'to';
+      options: CopyOptions;
+    }
   | { kind: 'explain'; analyze: boolean; statement: Statement };
+
+/** COPY options; unset delimiter/null/quote/escape take the format's defaults. */
+export interface CopyOptions {
+  format: 'text' | 'csv' | 'binary';
+  header: boolean;
+  delimiter?: string;
+  null?: string;
+  quote?: string;
+  escape?: string;
+}
+
+/** One action of ALTER TABLE. */
+export type AlterAction =
+  | { kind: 'add-constraint'; constraint: TableConstraint }
+  | { kind: 'add-column'; column: ColumnDef; ifNotExists: boolean }
+  | { kind: 'drop-column'; name: string; ifExists: boolean }
+  | { kind: 'drop-constraint'; name: string; ifExists: boolean }
+  | { kind: 'rename-table'; name: string }
+  | { kind: 'rename-column'; from: string; to: string }
+  | { kind: 'rename-constraint'; from: string; to: string };

@@ -1,4 +1,4 @@
-import type { ColumnDef, ForeignKeyRef, Statement, TableConstraint } from './ast.js';
+import type { AlterAction, ColumnDef, ForeignKeyRef, Statement, TableConstraint } from './ast.js';
 import { parseExpr, parseTypeName } from './expr.js';
 import { identList, parseQuery } from './select.js';
 import { qualifiedName } from './statement.js';
@@ -212,7 +212,50 @@ export function parseDrop(p: TokenStream): Statement {
   return { kind: 'drop', object, names, ifExists, cascade };
 }
 
+/** ALTER TABLE [IF EXISTS] [ONLY] name action [, action ...]. */
 export function parseAlter(p: TokenStream): Statement {
   p.next();
-  throw p.error();
+  p.expectWord('table');
+  const ifExists = p.acceptWords('if', 'exists');
+  p.acceptWord('only');
+  const table = qualifiedName(p);
+  const actions: AlterAction[] = [];
+  do actions.push(parseAlterAction(p));
+  while (p.acceptOp(','));
+  return { kind: 'alter-table', table, ifExists, actions };
+}
+
+function parseAlterAction(p: TokenStream): AlterAction {
+  if (p.acceptWord('add')) {
+    if (isTableConstraintStart(p))
+      return { kind: 'add-constraint', constraint: parseTableConstraint(p) };
+    p.acceptWord('column');
+    const ifNotExists = p.acceptWords('if', 'not', 'exists');
+    return { kind: 'add-column', column: parseColumnDef(p), ifNotExists };
+  }
+  if (p.acceptWord('drop')) {
+    if (p.acceptWord('constraint')) {
+      const ifExists = p.acceptWords('if', 'exists');
+      const name = p.ident();
+      const cascade = p.acceptWord('cascade');
+      if (!cascade) p.acceptWord('restrict');
+      return { kind: 'drop-constraint', name, ifExists };
+    }
+    p.acceptWord('column');
+    const ifExists = p.acceptWords('if', 'exists');
+    const name = p.ident();
+    if (!p.acceptWord('cascade')) p.acceptWord('restrict');
+    return { kind: 'drop-column', name, ifExists };
+  }
+  p.expectWord('rename');
+  if (p.acceptWord('to')) return { kind: 'rename-table', name: p.ident() };
+  if (p.acceptWord('constraint')) {
+    const from = p.ident();
+    p.expectWord('to');
+    return { kind: 'rename-constraint', from, to: p.ident() };
+  }
+  p.acceptWord('column');
+  const from = p.ident();
+  p.expectWord('to');
+  return { kind: 'rename-column', from, to: p.ident() };
 }

@@ -1,4 +1,5 @@
 import type { Expr, OnConflict, QualifiedName, SelectItem, SelectStmt, Statement } from './ast.js';
+import { parseCopy } from './copy.js';
 import { parseCreate, parseDrop, parseAlter } from './ddl.js';
 import { parseExpr, parseExprList } from './expr.js';
 import { identList, parseFromList, parseQuery, parseSelectList } from './select.js';
@@ -49,6 +50,8 @@ export function parseStatementBody(p: TokenStream): Statement {
       return parseDrop(p);
     case 'alter':
       return parseAlter(p);
+    case 'copy':
+      return parseCopy(p);
     case 'begin':
     case 'start':
     case 'commit':

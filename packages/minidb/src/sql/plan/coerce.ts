@@ -74,6 +74,19 @@ function withPosition<T>(fn: () => T, pos: number): T {
 }
 
 /** Assignment casts (INSERT/UPDATE targets): numeric narrowing and anything to text allowed. */
+/** Casts of pg_cast castcontext 'a' between date/time types (now() into a timestamp column). */
+const ASSIGNMENT_CASTS = new Set([
+  `${Oid.timestamptz}>${Oid.timestamp}`,
+  `${Oid.timestamptz}>${Oid.date}`,
+  `${Oid.timestamp}>${Oid.date}`,
+  `${Oid.timestamptz}>${Oid.time}`,
+  `${Oid.timestamp}>${Oid.time}`,
+]);
+
+function isAssignmentCast(from: number, to: number): boolean {
+  return ASSIGNMENT_CASTS.has(`${from}>${to}`);
+}
+
 export function coerceForAssignment(
   c: Compiled,
   target: number,
@@ -84,7 +97,7 @@ export function coerceForAssignment(
   if (c.type === Oid.unknown || implicitConverter(c.type, target))
     return coerce(c, target, pos, false, typmod);
   const textual = target === Oid.text || target === Oid.varchar || target === Oid.bpchar;
-  if ((numericRank(c.type) && numericRank(target)) || textual)
+  if ((numericRank(c.type) && numericRank(target)) || textual || isAssignmentCast(c.type, target))
     return coerce(c, target, pos, true, typmod);
   throw new SqlError(
     '42804',

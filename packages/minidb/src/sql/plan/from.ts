@@ -6,6 +6,7 @@ import { rowKey } from '../types/values.js';
 import type { CompileContext } from './context.js';
 import { compileExpr, constantValue, toBool } from './expr.js';
 import { compileComparison } from './expr-ops.js';
+import { planIndexLookup } from './index-scan.js';
 import type { Compiled, Env, ScopeColumn } from './scope.js';
 import { Scope } from './scope.js';
 
@@ -14,6 +15,8 @@ export interface Source {
   columns: ScopeColumn[];
   run(env: Env): unknown[][];
   describe: string[];
+  /** A stored table's scan (with the row id last when `withRowId`): an index may replace it. */
+  table?: { meta: TableMeta; withRowId: boolean };
 }
 
 export interface FromOptions {
@@ -115,9 +118,11 @@ function tableSource(
         return out;
       },
       describe: [`Seq Scan on ${t.name}${alias !== t.name ? ` ${alias}` : ''}`],
+      table: { meta: t, withRowId: true },
     };
   }
   return {
+    table: { meta: t, withRowId: false },
     columns,
     run: (env) => {
       const out: unknown[][] = [];
@@ -457,6 +462,12 @@ export function planFrom(
     if (compiled.constant && !ctx.noFold && constantValue(compiled) !== true) gated = true;
     return { expr: c, compiled, maxColumn: used.size ? Math.max(...used) : -1 };
   });
+  const only = sources.length === 1 ? sources[0] : null;
+  const lookup =
+    only?.table && !gated
+      ? planIndexLookup(pending, only.table.meta, fullScope, only.table.withRowId, cc)
+      : null;
+  if (lookup) sources[0] = { ...only!, run: lookup.run, describe: [lookup.describe] };
   const steps: {
     source: Source;
     keys: EquiKey[];
