@@ -25,6 +25,57 @@ export const MAX_LATENCIES_PER_REPORT = 10_000;
 const RESULT_IS_HIT = (result: string) =>
   result.includes('HIT') || result === 'TCP_REFRESH_UNMODIFIED';
 
+/** Metrics that are one number per process, summed over the reports. */
+const SUMMED: readonly [
+  kind: 'counter' | 'gauge',
+  name: string,
+  help: string,
+  pick: (r: WorkerReport) => number,
+][] = [
+  ['counter', 'requests_total', 'Client requests answered', (r) => r.stats.requests],
+  [
+    'counter',
+    'cache_sent_bytes_total',
+    'Body bytes served from the cache',
+    (r) => r.stats.bytesFromCache,
+  ],
+  ['counter', 'sent_bytes_total', 'Body bytes sent to clients', (r) => r.stats.bytesSent],
+  [
+    'counter',
+    'upstream_requests_total',
+    'Requests sent to origins',
+    (r) => r.stats.upstreamRequests,
+  ],
+  [
+    'counter',
+    'upstream_errors_total',
+    'Upstream requests that failed or broke off',
+    (r) => r.stats.upstreamErrors,
+  ],
+  ['counter', 'tunnels_total', 'CONNECT tunnels opened', (r) => r.stats.tunnels],
+  [
+    'counter',
+    'denied_total',
+    'Requests refused by access rules and filters',
+    (r) => r.stats.denied,
+  ],
+  [
+    'counter',
+    'collapsed_total',
+    'Misses that waited for an identical one in flight',
+    (r) => r.stats.collapsed,
+  ],
+  ['gauge', 'cache_objects', 'Objects in the memory cache', (r) => r.cache?.objects ?? 0],
+  ['gauge', 'cache_bytes', 'Bytes in the memory cache', (r) => r.cache?.bytes ?? 0],
+  [
+    'counter',
+    'cache_evictions_total',
+    'Objects evicted by the LRU',
+    (r) => r.cache?.evictions ?? 0,
+  ],
+  ['gauge', 'client_connections', 'Client connections open now', (r) => r.connections],
+];
+
 /**
  * The proxy metrics, read at scrape time from the reports of every serving process (one
  * without --workers, one per worker with it), summed; the latency histogram is fed the
@@ -36,11 +87,7 @@ export function registerProxyMetrics(
 ): (latencies: readonly number[]) => void {
   const sum = (pick: (report: WorkerReport) => number) => () =>
     reports().reduce((total, report) => total + pick(report), 0);
-  registry.counter(
-    'requests_total',
-    'Client requests answered',
-    sum((r) => r.stats.requests),
-  );
+  for (const [kind, name, help, pick] of SUMMED) registry[kind](name, help, sum(pick));
   registry.counter('results_total', 'Replies by cache result (Squid codes)', (): Sample[] => {
     const totals = new Map<string, number>();
     for (const report of reports()) {
@@ -62,61 +109,6 @@ export function registerProxyMetrics(
     }
     return total === 0 ? 0 : hits / total;
   });
-  registry.counter(
-    'cache_sent_bytes_total',
-    'Body bytes served from the cache',
-    sum((r) => r.stats.bytesFromCache),
-  );
-  registry.counter(
-    'sent_bytes_total',
-    'Body bytes sent to clients',
-    sum((r) => r.stats.bytesSent),
-  );
-  registry.counter(
-    'upstream_requests_total',
-    'Requests sent to origins',
-    sum((r) => r.stats.upstreamRequests),
-  );
-  registry.counter(
-    'upstream_errors_total',
-    'Upstream requests that failed or broke off',
-    sum((r) => r.stats.upstreamErrors),
-  );
-  registry.counter(
-    'tunnels_total',
-    'CONNECT tunnels opened',
-    sum((r) => r.stats.tunnels),
-  );
-  registry.counter(
-    'denied_total',
-    'Requests refused by access rules and filters',
-    sum((r) => r.stats.denied),
-  );
-  registry.counter(
-    'collapsed_total',
-    'Misses that waited for an identical one in flight',
-    sum((r) => r.stats.collapsed),
-  );
-  registry.gauge(
-    'cache_objects',
-    'Objects in the memory cache',
-    sum((r) => r.cache?.objects ?? 0),
-  );
-  registry.gauge(
-    'cache_bytes',
-    'Bytes in the memory cache',
-    sum((r) => r.cache?.bytes ?? 0),
-  );
-  registry.counter(
-    'cache_evictions_total',
-    'Objects evicted by the LRU',
-    sum((r) => r.cache?.evictions ?? 0),
-  );
-  registry.gauge(
-    'client_connections',
-    'Client connections open now',
-    sum((r) => r.connections),
-  );
   registry.gauge('workers', 'Serving processes reporting', () => reports().length);
   const latency = registry.histogram(
     'upstream_response_seconds',
